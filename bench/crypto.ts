@@ -1,0 +1,181 @@
+// npm run bench:crypto — record-crypto throughput of sanstls (WASM) against the libraries people would
+// otherwise pick, all measured in this one process and run. Writes bench/results/crypto.json and
+// docs/crypto-bench.svg, and prints the ratios the foundation issue sets as targets.
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gcm } from '@noble/ciphers/aes.js';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { sha256 as nSha256, sha384 as nSha384, sha512 as nSha512 } from '@noble/hashes/sha2.js';
+import { sha1 as nSha1 } from '@noble/hashes/legacy.js';
+import { hmac as nHmac } from '@noble/hashes/hmac.js';
+import * as hw from 'hash-wasm';
+import forge from 'node-forge';
+import * as S from '@sanstls/crypto';
+import { compare, type Op } from './lib/measure.js';
+import { barChart } from './lib/svg.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+const opts = quick ? { rounds: 3, ms: 30, warmupMs: 50 } : { rounds: 7, ms: 60, warmupMs: 150 };
+const SIZES = [16384, 1024];
+
+interface Row { primitive: string; op: string; bytes: number; impl: string; mbps: number; min: number; max: number }
+const rows: Row[] = [];
+
+function record(primitive: string, op: string, bytes: number, impls: Record<string, Op>) {
+  const res = compare(impls, bytes, opts);
+  for (const [impl, s] of Object.entries(res)) {
+    rows.push({ primitive, op, bytes, impl, mbps: +s.median.toFixed(1), min: +s.min.toFixed(1), max: +s.max.toFixed(1) });
+  }
+  const line = Object.entries(res).map(([k, s]) => `${k} ${s.median.toFixed(0)}`).join('  ');
+  console.log(`${primitive.padEnd(18)} ${op.padEnd(5)} ${String(bytes).padStart(5)} B  ${line}`);
+}
+
+const bin = (s: string) => forge.util.createBuffer(s, 'raw');
+
+// Cold start: compiling and instantiating the inlined module (the first use does this lazily).
+const t0 = performance.now();
+await S.initCrypto();
+const initMs = performance.now() - t0;
+console.log(`sanstls WASM instantiate: ${initMs.toFixed(2)} ms`);
+
+// --- AEADs ---------------------------------------------------------------------------------------
+for (const [name, keyLen] of [['AES-128-GCM', 16], ['AES-256-GCM', 32], ['ChaCha20-Poly1305', 32]] as const) {
+  const key = new Uint8Array(randomBytes(keyLen));
+  const nonce = new Uint8Array(randomBytes(12));
+  const aad = new Uint8Array(randomBytes(13)); // a TLS 1.2 record's additional data
+  const isGcm = name !== 'ChaCha20-Poly1305';
+  const nodeAlg = isGcm ? `aes-${keyLen * 8}-gcm` : 'chacha20-poly1305';
+  const ours = isGcm ? new S.AesGcm(key) : new S.ChaCha20Poly1305(key);
+  for (const bytes of SIZES) {
+    const pt = new Uint8Array(randomBytes(bytes));
+    const sealed = ours.seal(nonce, pt, aad);
+    const ct = sealed.subarray(0, bytes);
+    const tag = sealed.subarray(bytes);
+    const nobleAead = () => (isGcm ? gcm : chacha20poly1305)(key, nonce, aad);
+    const nodeSeal = () => {
+      const c = createCipheriv(nodeAlg as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
+      c.setAAD(aad, { plaintextLength: bytes });
+      const out = c.update(pt);
+      c.final();
+      return [out, c.getAuthTag()];
+    };
+    const nodeOpen = () => {
+      const d = createDecipheriv(nodeAlg as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
+      d.setAAD(aad, { plaintextLength: bytes });
+      d.setAuthTag(tag);
+      const out = d.update(ct);
+      d.final();
+      return out;
+    };
+    const sealImpls: Record<string, Op> = {
+      sanstls: () => ours.seal(nonce, pt, aad),
+      noble: () => nobleAead().encrypt(pt),
+      'node:crypto': nodeSeal,
+    };
+    const openImpls: Record<string, Op> = {
+      sanstls: () => ours.open(nonce, sealed, aad),
+      noble: () => nobleAead().decrypt(sealed),
+      'node:crypto': nodeOpen,
+    };
+    if (isGcm) {
+      const fk = bin(forge.util.binary.raw.encode(key));
+      const fiv = forge.util.binary.raw.encode(nonce);
+      const fdata = forge.util.binary.raw.encode(pt);
+      const faad = forge.util.binary.raw.encode(aad);
+      sealImpls['node-forge'] = () => {
+        const c = forge.cipher.createCipher('AES-GCM', fk);
+        c.start({ iv: fiv, additionalData: faad, tagLength: 128 });
+        c.update(bin(fdata));
+        c.finish();
+        return c.mode.tag;
+      };
+    }
+    record(name, 'seal', bytes, sealImpls);
+    record(name, 'open', bytes, openImpls);
+  }
+  ours.dispose();
+}
+
+// --- Hashes --------------------------------------------------------------------------------------
+const hwHashers = {
+  sha1: await hw.createSHA1(),
+  sha256: await hw.createSHA256(),
+  sha384: await hw.createSHA384(),
+  sha512: await hw.createSHA512(),
+};
+const nobleHash = { sha1: nSha1, sha256: nSha256, sha384: nSha384, sha512: nSha512 };
+const forgeMd = { sha1: forge.md.sha1, sha256: forge.md.sha256, sha384: forge.md.sha384, sha512: forge.md.sha512 };
+for (const alg of ['sha1', 'sha256', 'sha384', 'sha512'] as const) {
+  const h = S.createHash(alg);
+  for (const bytes of SIZES) {
+    const data = new Uint8Array(randomBytes(bytes));
+    const fdata = forge.util.binary.raw.encode(data);
+    const hasher = hwHashers[alg];
+    record(alg.toUpperCase().replace('SHA', 'SHA-'), 'hash', bytes, {
+      sanstls: () => h.update(data).digest(),
+      'hash-wasm': () => { hasher.init(); hasher.update(data); return hasher.digest('binary'); },
+      noble: () => nobleHash[alg](data),
+      'node-forge': () => { const m = forgeMd[alg].create(); m.update(fdata); return m.digest(); },
+      'node:crypto': () => createHash(alg).update(data).digest(),
+    });
+  }
+  h.dispose();
+}
+
+// --- HMAC (the record MAC of CBC suites: one key, many records) ------------------------------------
+for (const alg of ['sha1', 'sha256', 'sha384'] as const) {
+  const key = new Uint8Array(randomBytes(alg === 'sha384' ? 48 : alg === 'sha256' ? 32 : 20));
+  const ours = new S.Hmac(alg, key);
+  const hwMac = await hw.createHMAC(
+    alg === 'sha1' ? hw.createSHA1() : alg === 'sha256' ? hw.createSHA256() : hw.createSHA384(),
+    key,
+  );
+  for (const bytes of SIZES) {
+    const data = new Uint8Array(randomBytes(bytes));
+    record(`HMAC-${alg.toUpperCase().replace('SHA', 'SHA-')}`, 'mac', bytes, {
+      sanstls: () => ours.update(data).digest(),
+      'hash-wasm': () => { hwMac.init(); hwMac.update(data); return hwMac.digest('binary'); },
+      noble: () => nHmac(nobleHash[alg], key, data),
+      'node:crypto': () => createHmac(alg, key).update(data).digest(),
+    });
+  }
+  ours.dispose();
+}
+
+// --- Report --------------------------------------------------------------------------------------
+const get = (p: string, op: string, bytes: number, impl: string) =>
+  rows.find((r) => r.primitive === p && r.op === op && r.bytes === bytes && r.impl === impl)?.mbps ?? NaN;
+interface Target { what: string; value: number; goal: number }
+const targets: Target[] = [];
+for (const op of ['seal', 'open']) {
+  targets.push({ what: `AES-128-GCM ${op} vs noble`, value: get('AES-128-GCM', op, 16384, 'sanstls') / get('AES-128-GCM', op, 16384, 'noble'), goal: 4 });
+  targets.push({ what: `ChaCha20-Poly1305 ${op} vs noble`, value: get('ChaCha20-Poly1305', op, 16384, 'sanstls') / get('ChaCha20-Poly1305', op, 16384, 'noble'), goal: 6 });
+  targets.push({ what: `ChaCha20-Poly1305 ${op} vs node:crypto`, value: get('ChaCha20-Poly1305', op, 16384, 'sanstls') / get('ChaCha20-Poly1305', op, 16384, 'node:crypto'), goal: 0.5 });
+}
+targets.push({ what: 'SHA-256 vs hash-wasm', value: get('SHA-256', 'hash', 16384, 'sanstls') / get('SHA-256', 'hash', 16384, 'hash-wasm'), goal: 1.2 });
+targets.push({ what: 'HMAC-SHA-256 vs hash-wasm', value: get('HMAC-SHA-256', 'mac', 16384, 'sanstls') / get('HMAC-SHA-256', 'mac', 16384, 'hash-wasm'), goal: 1.2 });
+targets.push({ what: 'SHA-384 vs hash-wasm', value: get('SHA-384', 'hash', 16384, 'sanstls') / get('SHA-384', 'hash', 16384, 'hash-wasm'), goal: 1 });
+for (const [p, op] of [['AES-128-GCM', 'seal'], ['AES-128-GCM', 'open'], ['ChaCha20-Poly1305', 'seal'], ['ChaCha20-Poly1305', 'open'], ['SHA-256', 'hash'], ['HMAC-SHA-256', 'mac']] as const) {
+  targets.push({ what: `${p} ${op} 1 KiB / 16 KiB`, value: get(p, op, 1024, 'sanstls') / get(p, op, 16384, 'sanstls'), goal: 0.5 });
+}
+console.log('\nTargets (ratios in this run, 16 KiB unless said):');
+for (const t of targets) {
+  console.log(`  ${t.value >= t.goal ? 'met ' : 'MISS'}  ${t.what.padEnd(40)} ${t.value.toFixed(2)}x  (goal ${t.goal}x)`);
+}
+
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+writeFileSync(join(root, 'bench', 'results', 'crypto.json'), JSON.stringify(rows.map(({ primitive, op, bytes, impl, mbps }) => ({ primitive, op, bytes, impl, mbps })), null, 1) + '\n');
+writeFileSync(join(root, 'bench', 'results', 'crypto-run.json'), JSON.stringify({ machine, date: new Date().toISOString(), instantiateMs: +initMs.toFixed(2), opts, rows, targets }, null, 1) + '\n');
+mkdirSync(join(root, 'docs'), { recursive: true });
+const chart = barChart(
+  `Record crypto throughput, 16 KiB, MB/s (log scale) — ${machine}`,
+  'MB/s',
+  rows.filter((r) => r.bytes === 16384).map((r) => ({ group: `${r.primitive} ${r.op}`, impl: r.impl, value: r.mbps })),
+);
+writeFileSync(join(root, 'docs', 'crypto-bench.svg'), chart);
+console.log('\nwrote bench/results/crypto.json, bench/results/crypto-run.json, docs/crypto-bench.svg');
