@@ -6,6 +6,7 @@ import { AlertDescription, type AlertName } from './alerts.js';
  */
 export type TlsErrorCode =
   | 'DECODE_ERROR'
+  | 'ENCODE_ERROR'
   | 'ILLEGAL_PARAMETER'
   | 'UNEXPECTED_MESSAGE'
   | 'BAD_RECORD_MAC'
@@ -24,6 +25,9 @@ export type TlsErrorCode =
   | 'HANDSHAKE_MESSAGE_TOO_LARGE'
   | 'RENEGOTIATION_REFUSED'
   | 'SEQUENCE_OVERFLOW'
+  | 'UNKNOWN_CONTENT_TYPE'
+  | 'UNSUPPORTED_SSLV2_HELLO'
+  | 'BAD_CHANGE_CIPHER_SPEC'
   | 'TRUNCATED'
   | 'PEER_ALERT'
   | 'CLOSED'
