@@ -1,0 +1,53 @@
+// The seam between the protocol and its crypto: the TLS core asks a CryptoProvider for every symmetric
+// primitive, so a runtime can plug in native crypto (node:crypto) while the default stays the WASM module.
+import { AesCbc } from './aes.js';
+import { ChaCha20Poly1305 } from './chacha20poly1305.js';
+import { AesGcm } from './gcm.js';
+import { createHash } from './hash.js';
+import { createHmac } from './hmac.js';
+import { prf } from './prf.js';
+import type { Aead, Hash, HashAlgorithm, Mac } from './types.js';
+
+export type AeadAlgorithm = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305';
+
+/** AES-CBC without padding, bound to one key, for the CBC record protection (RFC 5246 §6.2.3.2). */
+export interface CbcCipherKey {
+  /** Encrypts buf[offset, offset+length) in place (length a multiple of 16) under `iv`. */
+  encryptInPlace(buf: Uint8Array, offset: number, length: number, iv: Uint8Array): void;
+  decryptInPlace(buf: Uint8Array, offset: number, length: number, iv: Uint8Array): void;
+  dispose(): void;
+}
+
+export interface CryptoProvider {
+  readonly name: string;
+  aead(algorithm: AeadAlgorithm, key: Uint8Array): Aead;
+  cbc(key: Uint8Array): CbcCipherKey;
+  hash(algorithm: HashAlgorithm): Hash;
+  hmac(algorithm: HashAlgorithm, key: Uint8Array): Mac;
+  /** The TLS 1.2 PRF (RFC 5246 §5) with the suite's hash. */
+  prf(algorithm: 'sha256' | 'sha384', secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array;
+  randomBytes(length: number): Uint8Array;
+}
+
+/** Cryptographically secure random bytes from the runtime (Web Crypto: Node ≥ 19, Deno, browsers). */
+export function randomBytes(length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65536)));
+  return out;
+}
+
+/** The default provider: everything symmetric in the sanstls WASM module. */
+export const wasmProvider: CryptoProvider = {
+  name: 'wasm',
+  aead(algorithm, key) {
+    if (algorithm === 'CHACHA20-POLY1305') return new ChaCha20Poly1305(key);
+    const want = algorithm === 'AES-128-GCM' ? 16 : 32;
+    if (key.length !== want) throw new RangeError(`${algorithm}: key must be ${want} bytes`);
+    return new AesGcm(key);
+  },
+  cbc: (key) => new AesCbc(key),
+  hash: (algorithm) => createHash(algorithm),
+  hmac: (algorithm, key) => createHmac(algorithm, key),
+  prf: (algorithm, secret, label, seed, length) => prf(algorithm, secret, label, seed, length),
+  randomBytes,
+};
