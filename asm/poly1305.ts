@@ -9,12 +9,16 @@
 
 const M: u64 = 0x3ffffff;
 const HIBIT: u64 = 1 << 24; // 2^128 in limb 4 (§2.5.1: the 0x01 byte after every full 16-byte block)
+export const POLY_HIBIT = HIBIT;
 const H: usize = 0;
 const R: usize = 40;
 const R2: usize = 80;
+export const POLY_H = H;
+export const POLY_R = R;
+export const POLY_R2 = R2;
 const S: usize = 120;
 const BUF: usize = 136;
-const BLEN: usize = 152;
+export const POLY_BLEN: usize = 152;
 export const POLY_SIZE: usize = 160;
 
 export function poly_ctx_size(): usize {
@@ -117,13 +121,13 @@ export function poly_init(ctx: usize, key: usize): void {
 
 /** Absorbs len bytes at p; the message may be split into calls of any lengths. */
 export function poly_update(ctx: usize, p: usize, len: usize): void {
-  let bl = <usize>load<u32>(ctx, BLEN);
+  let bl = <usize>load<u32>(ctx, POLY_BLEN);
   if (bl > 0) {
-    const take = min(16 - bl, len);
+    const take = min<usize>(16 - bl, len);
     memory.copy(ctx + BUF + bl, p, take);
     bl += take; p += take; len -= take;
     if (bl < 16) {
-      store<u32>(ctx, <u32>bl, BLEN);
+      store<u32>(ctx, <u32>bl, POLY_BLEN);
       return;
     }
     poly_blocks(ctx, ctx + BUF, 1, HIBIT);
@@ -139,22 +143,22 @@ export function poly_update(ctx: usize, p: usize, len: usize): void {
     memory.copy(ctx + BUF, p, len);
     bl = len;
   }
-  store<u32>(ctx, <u32>bl, BLEN);
+  store<u32>(ctx, <u32>bl, POLY_BLEN);
 }
 
 /** Zero-pads a pending partial block to 16 bytes and absorbs it as a full block (the pad16 of §2.8). */
 export function poly_pad16(ctx: usize): void {
-  const bl = <usize>load<u32>(ctx, BLEN);
+  const bl = <usize>load<u32>(ctx, POLY_BLEN);
   if (bl > 0) {
     memory.fill(ctx + BUF + bl, 0, 16 - bl);
     poly_blocks(ctx, ctx + BUF, 1, HIBIT);
-    store<u32>(ctx, 0, BLEN);
+    store<u32>(ctx, 0, POLY_BLEN);
   }
 }
 
 /** Writes the 16-byte tag (h mod p) + s mod 2^128 to out and wipes the context. */
 export function poly_finish(ctx: usize, out: usize): void {
-  const bl = <usize>load<u32>(ctx, BLEN);
+  const bl = <usize>load<u32>(ctx, POLY_BLEN);
   if (bl > 0) {
     // Final partial block: append 0x01, zero-fill, no 2^128 bit (§2.5.1).
     store<u8>(ctx + BUF + bl, 1);

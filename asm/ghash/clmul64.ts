@@ -12,23 +12,6 @@ const M1: u64 = 0x2222222222222222;
 const M2: u64 = 0x4444444444444444;
 const M3: u64 = 0x8888888888888888;
 
-/**
- * Low 64 bits of the carry-less product x·y. Each operand is split into four masks with one bit in four, so
- * in every integer product at most 16 terms land on one bit position of a class and the carries (at most 4
- * bits wide) stop before the next position of that class; the 16th term can only occur at bits 60..63, whose
- * carry leaves the 64-bit word. The four classes are then recombined.
- */
-// @ts-ignore: decorator
-@inline export function bmul(x: u64, y: u64): u64 {
-  const x0 = x & M0, x1 = x & M1, x2 = x & M2, x3 = x & M3;
-  const y0 = y & M0, y1 = y & M1, y2 = y & M2, y3 = y & M3;
-  const z0 = (x0 * y0) ^ (x1 * y3) ^ (x2 * y2) ^ (x3 * y1);
-  const z1 = (x0 * y1) ^ (x1 * y0) ^ (x2 * y3) ^ (x3 * y2);
-  const z2 = (x0 * y2) ^ (x1 * y1) ^ (x2 * y0) ^ (x3 * y3);
-  const z3 = (x0 * y3) ^ (x1 * y2) ^ (x2 * y1) ^ (x3 * y0);
-  return (z0 & M0) | (z1 & M1) | (z2 & M2) | (z3 & M3);
-}
-
 /** Bit reversal of a 64-bit word (swap networks; no table, no branch). */
 // @ts-ignore: decorator
 @inline export function rev64(x: u64): u64 {
@@ -54,17 +37,46 @@ let L0: u64 = 0, L1: u64 = 0, L2: u64 = 0, R0: u64 = 0, R1: u64 = 0, R2: u64 = 0
 /** The last reduced result, words as above. */
 export let ZHI: u64 = 0, ZLO: u64 = 0;
 
-/** Bytes of a prepared multiplier (a power of H): w1, w0, w1^w0 and their bit reversals. */
-export const PREP_SIZE: usize = 48;
+/**
+ * Bytes of a prepared multiplier (a power of H): for each of w1, w0, w1^w0 and their bit reversals, its
+ * four masked parts (y & M0, y & M1, y & M2, y & M3), so mul_acc spends no work on the fixed operand.
+ */
+export const PREP_SIZE: usize = 6 * 32;
+
+// @ts-ignore: decorator
+@inline function split(p: usize, y: u64): void {
+  store<u64>(p, y & M0, 0);
+  store<u64>(p, y & M1, 8);
+  store<u64>(p, y & M2, 16);
+  store<u64>(p, y & M3, 24);
+}
 
 /** Prepares the multiplier (w1:w0) at `p` for mul_acc. */
 export function prep(p: usize, w1: u64, w0: u64): void {
-  store<u64>(p, w1, 0);
-  store<u64>(p, w0, 8);
-  store<u64>(p, w1 ^ w0, 16);
-  store<u64>(p, rev64(w1), 24);
-  store<u64>(p, rev64(w0), 32);
-  store<u64>(p, rev64(w1 ^ w0), 40);
+  split(p, w1);
+  split(p + 32, w0);
+  split(p + 64, w1 ^ w0);
+  split(p + 96, rev64(w1));
+  split(p + 128, rev64(w0));
+  split(p + 160, rev64(w1 ^ w0));
+}
+
+/**
+ * Low 64 bits of the carry-less product x·y, y given as its four masked parts at p. Each operand is split
+ * into four masks with one bit in four, so in every integer product at most 16 terms land on one bit
+ * position of a class and the carries (at most 4 bits wide) stop before the next position of that class;
+ * a 16th term can only occur at bits 60..63, whose carry leaves the 64-bit word. The four classes
+ * (position i+j mod 4) are then recombined.
+ */
+// @ts-ignore: decorator
+@inline function bmulp(x: u64, p: usize): u64 {
+  const x0 = x & M0, x1 = x & M1, x2 = x & M2, x3 = x & M3;
+  const y0 = load<u64>(p, 0), y1 = load<u64>(p, 8), y2 = load<u64>(p, 16), y3 = load<u64>(p, 24);
+  const z0 = (x0 * y0) ^ (x1 * y3) ^ (x2 * y2) ^ (x3 * y1);
+  const z1 = (x0 * y1) ^ (x1 * y0) ^ (x2 * y3) ^ (x3 * y2);
+  const z2 = (x0 * y2) ^ (x1 * y1) ^ (x2 * y0) ^ (x3 * y3);
+  const z3 = (x0 * y3) ^ (x1 * y2) ^ (x2 * y1) ^ (x3 * y0);
+  return (z0 & M0) | (z1 & M1) | (z2 & M2) | (z3 & M3);
 }
 
 /** Adds the unreduced product (a1:a0)·(prepared multiplier at hp) to the accumulators. */
@@ -73,12 +85,12 @@ export function prep(p: usize, w1: u64, w0: u64): void {
   const a2 = a1 ^ a0;
   const a1r = rev64(a1), a0r = rev64(a0);
   const a2r = a1r ^ a0r;
-  L1 ^= bmul(a1, load<u64>(hp, 0));
-  L0 ^= bmul(a0, load<u64>(hp, 8));
-  L2 ^= bmul(a2, load<u64>(hp, 16));
-  R1 ^= bmul(a1r, load<u64>(hp, 24));
-  R0 ^= bmul(a0r, load<u64>(hp, 32));
-  R2 ^= bmul(a2r, load<u64>(hp, 40));
+  L1 ^= bmulp(a1, hp);
+  L0 ^= bmulp(a0, hp + 32);
+  L2 ^= bmulp(a2, hp + 64);
+  R1 ^= bmulp(a1r, hp + 96);
+  R0 ^= bmulp(a0r, hp + 128);
+  R2 ^= bmulp(a2r, hp + 160);
 }
 
 /**
@@ -106,6 +118,13 @@ export function prep(p: usize, w1: u64, w0: u64): void {
   ZHI = p3;
   ZLO = p2;
   L0 = 0; L1 = 0; L2 = 0; R0 = 0; R1 = 0; R2 = 0;
+}
+
+/** Clears the result registers once the caller has stored them (no secret outlives a call there). */
+// @ts-ignore: decorator
+@inline export function clear_z(): void {
+  ZHI = 0;
+  ZLO = 0;
 }
 
 /** Loads the big-endian word pair of the block at p. */

@@ -18,7 +18,7 @@ let scratchBase = 0;
 let top = 0; // first byte never handed out
 const freeLists = new Map<number, number[]>();
 
-function decodeBase64(b64: string): Uint8Array {
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);

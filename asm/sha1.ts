@@ -1,0 +1,218 @@
+// SHA-1 (FIPS 180-4 §6.1), for TLS 1.2 CBC suites' HMAC-SHA1 and legacy signatures. Context block
+// (SHA1_CTX bytes): H0..H4 as native u32 at 0, message length in bytes (u64) at 32, bytes buffered (u32) at
+// 40, the partial block at 64. The schedule is computed with SIMD into WK = W[t] + K[t]; rounds unrolled.
+
+const SHA1_CTX: usize = 128;
+
+// W[t] + K[t] of the block being compressed.
+const WK = memory.data(320, 16);
+
+@inline function rotl1(x: v128): v128 { return v128.or(i32x4.shl(x, 1), i32x4.shr_u(x, 31)); }
+@inline function be(x: v128): v128 {
+  return i8x16.shuffle(x, x, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+}
+
+/** Compresses n 64-byte blocks at p into the chaining value of ctx (§6.1.2). */
+function sha1_blocks(ctx: usize, p: usize, n: usize): void {
+  let a = load<u32>(ctx, 0), b = load<u32>(ctx, 4), c = load<u32>(ctx, 8), d = load<u32>(ctx, 12), e = load<u32>(ctx, 16);
+  // §4.2.1: K for rounds 0-19, 20-39, 40-59, 60-79.
+  const k0 = i32x4.splat(0x5a827999), k1 = i32x4.splat(0x6ed9eba1), k2 = i32x4.splat(0x8f1bbcdc), k3 = i32x4.splat(0xca62c1d6);
+  const z = i32x4.splat(0);
+  for (; n; n--, p += 64) {
+    let w0 = be(v128.load(p, 0)), w1 = be(v128.load(p, 16)), w2 = be(v128.load(p, 32)), w3 = be(v128.load(p, 48)), v: v128;
+    v128.store(WK, i32x4.add(w0, k0), 0);
+    v128.store(WK, i32x4.add(w1, k0), 16);
+    v128.store(WK, i32x4.add(w2, k0), 32);
+    v128.store(WK, i32x4.add(w3, k0), 48);
+    // §6.1.2 steps 1-4, interleaved: the schedule (SIMD, four words per step; lane 3, W[t+3], also needs W[t]
+    // and is fixed up afterwards) runs ahead of the rounds (a..e roles rotate instead of moving).
+    e = e + load<u32>(WK, 0) + (d ^ (b & (c ^ d))) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 4) + (c ^ (a & (b ^ c))) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 8) + (b ^ (e & (a ^ b))) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 12) + (a ^ (d & (e ^ a))) + rotl(c, 5); d = rotl(d, 30);
+    a = a + load<u32>(WK, 16) + (e ^ (c & (d ^ e))) + rotl(b, 5); c = rotl(c, 30);
+    e = e + load<u32>(WK, 20) + (d ^ (b & (c ^ d))) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 24) + (c ^ (a & (b ^ c))) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 28) + (b ^ (e & (a ^ b))) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 32) + (a ^ (d & (e ^ a))) + rotl(c, 5); d = rotl(d, 30);
+    a = a + load<u32>(WK, 36) + (e ^ (c & (d ^ e))) + rotl(b, 5); c = rotl(c, 30);
+    e = e + load<u32>(WK, 40) + (d ^ (b & (c ^ d))) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 44) + (c ^ (a & (b ^ c))) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 48) + (b ^ (e & (a ^ b))) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 52) + (a ^ (d & (e ^ a))) + rotl(c, 5); d = rotl(d, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w3, z, 1, 2, 3, 4), w2), v128.xor(i32x4.shuffle(w0, w1, 2, 3, 4, 5), w0));
+    v = rotl1(v);
+    w0 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w0, k0), 64);
+    a = a + load<u32>(WK, 56) + (e ^ (c & (d ^ e))) + rotl(b, 5); c = rotl(c, 30);
+    e = e + load<u32>(WK, 60) + (d ^ (b & (c ^ d))) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 64) + (c ^ (a & (b ^ c))) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 68) + (b ^ (e & (a ^ b))) + rotl(d, 5); e = rotl(e, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w0, z, 1, 2, 3, 4), w3), v128.xor(i32x4.shuffle(w1, w2, 2, 3, 4, 5), w1));
+    v = rotl1(v);
+    w1 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w1, k1), 80);
+    b = b + load<u32>(WK, 72) + (a ^ (d & (e ^ a))) + rotl(c, 5); d = rotl(d, 30);
+    a = a + load<u32>(WK, 76) + (e ^ (c & (d ^ e))) + rotl(b, 5); c = rotl(c, 30);
+    e = e + load<u32>(WK, 80) + (b ^ c ^ d) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 84) + (a ^ b ^ c) + rotl(e, 5); a = rotl(a, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w1, z, 1, 2, 3, 4), w0), v128.xor(i32x4.shuffle(w2, w3, 2, 3, 4, 5), w2));
+    v = rotl1(v);
+    w2 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w2, k1), 96);
+    c = c + load<u32>(WK, 88) + (e ^ a ^ b) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 92) + (d ^ e ^ a) + rotl(c, 5); d = rotl(d, 30);
+    a = a + load<u32>(WK, 96) + (c ^ d ^ e) + rotl(b, 5); c = rotl(c, 30);
+    e = e + load<u32>(WK, 100) + (b ^ c ^ d) + rotl(a, 5); b = rotl(b, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w2, z, 1, 2, 3, 4), w1), v128.xor(i32x4.shuffle(w3, w0, 2, 3, 4, 5), w3));
+    v = rotl1(v);
+    w3 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w3, k1), 112);
+    d = d + load<u32>(WK, 104) + (a ^ b ^ c) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 108) + (e ^ a ^ b) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 112) + (d ^ e ^ a) + rotl(c, 5); d = rotl(d, 30);
+    a = a + load<u32>(WK, 116) + (c ^ d ^ e) + rotl(b, 5); c = rotl(c, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w3, z, 1, 2, 3, 4), w2), v128.xor(i32x4.shuffle(w0, w1, 2, 3, 4, 5), w0));
+    v = rotl1(v);
+    w0 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w0, k1), 128);
+    e = e + load<u32>(WK, 120) + (b ^ c ^ d) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 124) + (a ^ b ^ c) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 128) + (e ^ a ^ b) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 132) + (d ^ e ^ a) + rotl(c, 5); d = rotl(d, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w0, z, 1, 2, 3, 4), w3), v128.xor(i32x4.shuffle(w1, w2, 2, 3, 4, 5), w1));
+    v = rotl1(v);
+    w1 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w1, k1), 144);
+    a = a + load<u32>(WK, 136) + (c ^ d ^ e) + rotl(b, 5); c = rotl(c, 30);
+    e = e + load<u32>(WK, 140) + (b ^ c ^ d) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 144) + (a ^ b ^ c) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 148) + (e ^ a ^ b) + rotl(d, 5); e = rotl(e, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w1, z, 1, 2, 3, 4), w0), v128.xor(i32x4.shuffle(w2, w3, 2, 3, 4, 5), w2));
+    v = rotl1(v);
+    w2 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w2, k2), 160);
+    b = b + load<u32>(WK, 152) + (d ^ e ^ a) + rotl(c, 5); d = rotl(d, 30);
+    a = a + load<u32>(WK, 156) + (c ^ d ^ e) + rotl(b, 5); c = rotl(c, 30);
+    e = e + load<u32>(WK, 160) + ((b & c) | (d & (b | c))) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 164) + ((a & b) | (c & (a | b))) + rotl(e, 5); a = rotl(a, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w2, z, 1, 2, 3, 4), w1), v128.xor(i32x4.shuffle(w3, w0, 2, 3, 4, 5), w3));
+    v = rotl1(v);
+    w3 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w3, k2), 176);
+    c = c + load<u32>(WK, 168) + ((e & a) | (b & (e | a))) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 172) + ((d & e) | (a & (d | e))) + rotl(c, 5); d = rotl(d, 30);
+    a = a + load<u32>(WK, 176) + ((c & d) | (e & (c | d))) + rotl(b, 5); c = rotl(c, 30);
+    e = e + load<u32>(WK, 180) + ((b & c) | (d & (b | c))) + rotl(a, 5); b = rotl(b, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w3, z, 1, 2, 3, 4), w2), v128.xor(i32x4.shuffle(w0, w1, 2, 3, 4, 5), w0));
+    v = rotl1(v);
+    w0 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w0, k2), 192);
+    d = d + load<u32>(WK, 184) + ((a & b) | (c & (a | b))) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 188) + ((e & a) | (b & (e | a))) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 192) + ((d & e) | (a & (d | e))) + rotl(c, 5); d = rotl(d, 30);
+    a = a + load<u32>(WK, 196) + ((c & d) | (e & (c | d))) + rotl(b, 5); c = rotl(c, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w0, z, 1, 2, 3, 4), w3), v128.xor(i32x4.shuffle(w1, w2, 2, 3, 4, 5), w1));
+    v = rotl1(v);
+    w1 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w1, k2), 208);
+    e = e + load<u32>(WK, 200) + ((b & c) | (d & (b | c))) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 204) + ((a & b) | (c & (a | b))) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 208) + ((e & a) | (b & (e | a))) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 212) + ((d & e) | (a & (d | e))) + rotl(c, 5); d = rotl(d, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w1, z, 1, 2, 3, 4), w0), v128.xor(i32x4.shuffle(w2, w3, 2, 3, 4, 5), w2));
+    v = rotl1(v);
+    w2 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w2, k2), 224);
+    a = a + load<u32>(WK, 216) + ((c & d) | (e & (c | d))) + rotl(b, 5); c = rotl(c, 30);
+    e = e + load<u32>(WK, 220) + ((b & c) | (d & (b | c))) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 224) + ((a & b) | (c & (a | b))) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 228) + ((e & a) | (b & (e | a))) + rotl(d, 5); e = rotl(e, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w2, z, 1, 2, 3, 4), w1), v128.xor(i32x4.shuffle(w3, w0, 2, 3, 4, 5), w3));
+    v = rotl1(v);
+    w3 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w3, k3), 240);
+    b = b + load<u32>(WK, 232) + ((d & e) | (a & (d | e))) + rotl(c, 5); d = rotl(d, 30);
+    a = a + load<u32>(WK, 236) + ((c & d) | (e & (c | d))) + rotl(b, 5); c = rotl(c, 30);
+    e = e + load<u32>(WK, 240) + (b ^ c ^ d) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 244) + (a ^ b ^ c) + rotl(e, 5); a = rotl(a, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w3, z, 1, 2, 3, 4), w2), v128.xor(i32x4.shuffle(w0, w1, 2, 3, 4, 5), w0));
+    v = rotl1(v);
+    w0 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w0, k3), 256);
+    c = c + load<u32>(WK, 248) + (e ^ a ^ b) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 252) + (d ^ e ^ a) + rotl(c, 5); d = rotl(d, 30);
+    a = a + load<u32>(WK, 256) + (c ^ d ^ e) + rotl(b, 5); c = rotl(c, 30);
+    e = e + load<u32>(WK, 260) + (b ^ c ^ d) + rotl(a, 5); b = rotl(b, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w0, z, 1, 2, 3, 4), w3), v128.xor(i32x4.shuffle(w1, w2, 2, 3, 4, 5), w1));
+    v = rotl1(v);
+    w1 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w1, k3), 272);
+    d = d + load<u32>(WK, 264) + (a ^ b ^ c) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 268) + (e ^ a ^ b) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 272) + (d ^ e ^ a) + rotl(c, 5); d = rotl(d, 30);
+    a = a + load<u32>(WK, 276) + (c ^ d ^ e) + rotl(b, 5); c = rotl(c, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w1, z, 1, 2, 3, 4), w0), v128.xor(i32x4.shuffle(w2, w3, 2, 3, 4, 5), w2));
+    v = rotl1(v);
+    w2 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w2, k3), 288);
+    e = e + load<u32>(WK, 280) + (b ^ c ^ d) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 284) + (a ^ b ^ c) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 288) + (e ^ a ^ b) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 292) + (d ^ e ^ a) + rotl(c, 5); d = rotl(d, 30);
+    v = v128.xor(v128.xor(i32x4.shuffle(w2, z, 1, 2, 3, 4), w1), v128.xor(i32x4.shuffle(w3, w0, 2, 3, 4, 5), w3));
+    v = rotl1(v);
+    w3 = v128.xor(v, rotl1(i32x4.shuffle(z, v, 0, 0, 0, 4)));
+    v128.store(WK, i32x4.add(w3, k3), 304);
+    a = a + load<u32>(WK, 296) + (c ^ d ^ e) + rotl(b, 5); c = rotl(c, 30);
+    e = e + load<u32>(WK, 300) + (b ^ c ^ d) + rotl(a, 5); b = rotl(b, 30);
+    d = d + load<u32>(WK, 304) + (a ^ b ^ c) + rotl(e, 5); a = rotl(a, 30);
+    c = c + load<u32>(WK, 308) + (e ^ a ^ b) + rotl(d, 5); e = rotl(e, 30);
+    b = b + load<u32>(WK, 312) + (d ^ e ^ a) + rotl(c, 5); d = rotl(d, 30);
+    a = a + load<u32>(WK, 316) + (c ^ d ^ e) + rotl(b, 5); c = rotl(c, 30);
+    // Step 5: the new chaining value.
+    a += load<u32>(ctx, 0); b += load<u32>(ctx, 4); c += load<u32>(ctx, 8); d += load<u32>(ctx, 12); e += load<u32>(ctx, 16);
+    store<u32>(ctx, a, 0); store<u32>(ctx, b, 4); store<u32>(ctx, c, 8); store<u32>(ctx, d, 12); store<u32>(ctx, e, 16);
+  }
+}
+
+/** Starts a SHA-1 computation in ctx (§5.3.1 initial hash value). */
+export function sha1_init(ctx: usize): void {
+  memory.fill(ctx, 0, SHA1_CTX);
+  store<u32>(ctx, 0x67452301, 0);
+  store<u32>(ctx, 0xefcdab89, 4);
+  store<u32>(ctx, 0x98badcfe, 8);
+  store<u32>(ctx, 0x10325476, 12);
+  store<u32>(ctx, 0xc3d2e1f0, 16);
+}
+
+/** Absorbs len bytes at p. */
+export function sha1_update(ctx: usize, p: usize, len: usize): void {
+  store<u64>(ctx, load<u64>(ctx, 32) + <u64>len, 32);
+  let n = <usize>load<u32>(ctx, 40);
+  if (n) {
+    const k = min<usize>(64 - n, len);
+    memory.copy(ctx + 64 + n, p, k);
+    n += k; p += k; len -= k;
+    if (n < 64) { store<u32>(ctx, <u32>n, 40); return; }
+    sha1_blocks(ctx, ctx + 64, 1);
+  }
+  const nb = len >> 6;
+  if (nb) sha1_blocks(ctx, p, nb);
+  n = len & 63;
+  memory.copy(ctx + 64, p + (nb << 6), n);
+  store<u32>(ctx, <u32>n, 40);
+}
+
+/** Pads (§5.1.1), writes the 20-byte digest to out and restarts ctx. */
+export function sha1_final(ctx: usize, out: usize): void {
+  const buf = ctx + 64;
+  let n = <usize>load<u32>(ctx, 40);
+  store<u8>(buf + n++, 0x80);
+  if (n > 56) { memory.fill(buf + n, 0, 64 - n); sha1_blocks(ctx, buf, 1); n = 0; }
+  memory.fill(buf + n, 0, 56 - n);
+  store<u64>(buf, bswap(load<u64>(ctx, 32) << 3), 56);
+  sha1_blocks(ctx, buf, 1);
+  for (let i: usize = 0; i < 20; i += 4) store<u32>(out + i, bswap(load<u32>(ctx + i)));
+  sha1_init(ctx);
+}
