@@ -82,7 +82,7 @@ for (const [name, keyLen] of [['AES-128-GCM', 16], ['AES-256-GCM', 32], ['ChaCha
       'node:crypto': nodeOpen,
     };
     if (isGcm) {
-      const fk = bin(forge.util.binary.raw.encode(key));
+      const fk = forge.util.binary.raw.encode(key); // a binary string: forge consumes buffers
       const fiv = forge.util.binary.raw.encode(nonce);
       const fdata = forge.util.binary.raw.encode(pt);
       const faad = forge.util.binary.raw.encode(aad);

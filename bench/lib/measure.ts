@@ -1,5 +1,7 @@
 // Throughput measurement: run an operation in timed batches, interleaving implementations round by round
 // so that the machine's noise (shared, 2 cores) falls on all of them alike; report the median and spread.
+// Time is this process's CPU time (user + system), not wall time: on a shared machine the wall clock also
+// counts the time other processes held the core, which would fall unevenly on the implementations.
 
 export interface Sample {
   median: number; // MB/s (10^6 bytes per second)
@@ -10,16 +12,22 @@ export interface Sample {
 
 export type Op = () => unknown;
 
-/** Runs `op` for at least `ms` milliseconds; returns MB/s for `bytes` bytes per call. */
+/** CPU milliseconds used by this process so far. */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Runs `op` for at least `ms` CPU milliseconds; returns MB/s for `bytes` bytes per call. */
 function batch(op: Op, bytes: number, ms: number): number {
   let calls = 0;
   let sink: unknown;
-  const start = performance.now();
+  const start = cpuMs();
   let now = start;
   do {
     for (let i = 0; i < 8; i++) sink = op();
     calls += 8;
-    now = performance.now();
+    now = cpuMs();
   } while (now - start < ms);
   if (sink === Symbol.for('never')) console.log(sink);
   return (calls * bytes) / ((now - start) / 1000) / 1e6;
