@@ -2,7 +2,7 @@
 // RFC 5758 §3.2 for ECDSA; RFC 8410 §3 for Ed25519). Weak and unknown algorithms parse to an
 // `unsupported` value so that an unused certificate carrying one does not break path building.
 
-import { DerReader, type Tlv, Tag, ctx, readNull, readOid, readSmallInt } from './der.js';
+import { type Block, Reader, Tag, ctx, readNull, readOid, readSmallInt, tagOf } from './asn1/index.js';
 import { malformed } from './errors.js';
 import { OID } from './oids.js';
 
@@ -33,30 +33,30 @@ const HASHES: Readonly<Record<string, SignatureHash>> = {
 const WEAK = new Set<string>([OID.md5WithRSA, OID.sha1WithRSA, OID.ecdsaWithSha1, OID.dsaWithSha1]);
 
 /** A hash AlgorithmIdentifier whose parameters are NULL or absent (RFC 4055 §2.1). */
-function readHashAlgorithm(t: Tlv): SignatureHash | string {
-  const r = DerReader.of(t);
+function readHashAlgorithm(t: Block): SignatureHash | string {
+  const r = Reader.of(t);
   const oid = readOid(r.next());
   if (!r.done) readNull(r.next());
   r.end();
   return HASHES[oid] ?? oid;
 }
 
-function parsePssParams(t: Tlv | undefined): SignatureAlgorithm {
+function parsePssParams(t: Block | undefined): SignatureAlgorithm {
   const unsupported = (reason: string): SignatureAlgorithm => ({ kind: 'unsupported', oid: OID.rsassaPss, weak: true, reason });
   // Absent parameters mean SHA-1 everywhere (RFC 4055 §3.1), which we refuse.
   if (t === undefined) return unsupported('RSA-PSS with default (SHA-1) parameters');
-  const r = DerReader.of(t);
+  const r = Reader.of(t);
   const h = r.optional(ctx(0, true));
   const m = r.optional(ctx(1, true));
   const s = r.optional(ctx(2, true));
   const tr = r.optional(ctx(3, true));
   r.end();
   if (h === undefined || m === undefined) return unsupported('RSA-PSS with SHA-1 hash or MGF');
-  const hr = DerReader.of(h, h.tag);
+  const hr = Reader.of(h, ctx(0, true));
   const hash = readHashAlgorithm(hr.next());
   hr.end();
-  const mr = DerReader.of(m, m.tag);
-  const mgf = DerReader.of(mr.next());
+  const mr = Reader.of(m, ctx(1, true));
+  const mgf = Reader.of(mr.next());
   mr.end();
   const mgfOid = readOid(mgf.next());
   const mgfHash = readHashAlgorithm(mgf.next());
@@ -64,12 +64,12 @@ function parsePssParams(t: Tlv | undefined): SignatureAlgorithm {
   if (mgfOid !== OID.mgf1) return unsupported(`RSA-PSS with mask generation ${mgfOid}`);
   let saltLength = 20;
   if (s !== undefined) {
-    const sr = DerReader.of(s, s.tag);
+    const sr = Reader.of(s, ctx(2, true));
     saltLength = readSmallInt(sr.next());
     sr.end();
   }
   if (tr !== undefined) {
-    const trr = DerReader.of(tr, tr.tag);
+    const trr = Reader.of(tr, ctx(3, true));
     if (readSmallInt(trr.next()) !== 1) throw malformed('RSA-PSS: trailerField must be 1');
     trr.end();
   }
@@ -79,8 +79,8 @@ function parsePssParams(t: Tlv | undefined): SignatureAlgorithm {
   return { kind: 'rsa-pss', hash, saltLength };
 }
 
-export function parseSignatureAlgorithm(t: Tlv): SignatureAlgorithm {
-  const r = DerReader.of(t);
+export function parseSignatureAlgorithm(t: Block): SignatureAlgorithm {
+  const r = Reader.of(t);
   const oid = readOid(r.next());
   const params = r.done ? undefined : r.next();
   r.end();
@@ -100,7 +100,7 @@ export function parseSignatureAlgorithm(t: Tlv): SignatureAlgorithm {
   }
   if (oid === OID.rsassaPss) {
     if (params === undefined) return parsePssParams(undefined);
-    if (params.tag !== Tag.SEQUENCE) throw malformed('RSA-PSS: bad parameters');
+    if (tagOf(params) !== Tag.SEQUENCE) throw malformed('RSA-PSS: bad parameters');
     return parsePssParams(params);
   }
   if (WEAK.has(oid)) return { kind: 'unsupported', oid, weak: true, reason: `weak signature algorithm ${oid} (MD5/SHA-1)` };

@@ -1,19 +1,19 @@
-// Certificate structure (RFC 5280 §4.1), parsed strictly from DER.
+// Certificate structure (RFC 5280 §4.1), decoded with asn1js and held to DER (asn1/der-rules.ts).
 
 import { type SignatureAlgorithm, parseSignatureAlgorithm } from './algorithms.js';
 import {
-  DerReader,
+  Reader,
   Tag,
-  bytesEqual,
   ctx,
+  decodeDer,
+  encoding,
   integerBytes,
-  parseDer,
   readBigInt,
   readOctetAlignedBits,
   readSmallInt,
   readTime,
-  toHex,
-} from './der.js';
+} from './asn1/index.js';
+import { bytesEqual, toHex } from './bytes.js';
 import { X509Error, malformed } from './errors.js';
 import { type KnownExtensions, type ParsedExtensions, decodeExtensions, parseExtensionList } from './extensions.js';
 import { digest } from './hash.js';
@@ -54,29 +54,29 @@ export function parseCertificate(der: Uint8Array): Certificate {
 }
 
 function parse(der: Uint8Array): Certificate {
-  const outer = DerReader.of(parseDer(der));
-  const tbsTlv = outer.expect(Tag.SEQUENCE);
+  const outer = Reader.of(decodeDer(der));
+  const tbsEl = outer.expect(Tag.SEQUENCE);
   const outerAlg = outer.expect(Tag.SEQUENCE);
   const signature = readOctetAlignedBits(outer.expect(Tag.BIT_STRING));
   outer.end();
 
-  const r = DerReader.of(tbsTlv);
+  const r = Reader.of(tbsEl);
   let version: 1 | 2 | 3 = 1;
-  const vTlv = r.optional(ctx(0, true));
-  if (vTlv !== undefined) {
-    const vr = DerReader.of(vTlv, vTlv.tag);
+  const versionEl = r.optional(ctx(0, true));
+  if (versionEl !== undefined) {
+    const vr = Reader.of(versionEl, ctx(0, true));
     const v = readSmallInt(vr.next());
     vr.end();
     // DEFAULT v1 must be omitted in DER (X.690 §11.5); only v2 (1) and v3 (2) may be explicit.
     if (v !== 1 && v !== 2) throw malformed('certificate: bad version');
     version = v === 1 ? 2 : 3;
   }
-  const serialTlv = r.expect(Tag.INTEGER);
-  const serialBytes = integerBytes(serialTlv);
-  const serial = readBigInt(serialTlv);
+  const serialEl = r.expect(Tag.INTEGER);
+  const serialBytes = integerBytes(serialEl);
+  const serial = readBigInt(serialEl);
   const innerAlg = r.expect(Tag.SEQUENCE);
   // RFC 5280 §4.1.1.2: signatureAlgorithm MUST equal tbsCertificate.signature.
-  if (!bytesEqual(innerAlg.der, outerAlg.der)) {
+  if (!bytesEqual(encoding(innerAlg), encoding(outerAlg))) {
     throw new X509Error('SIGNATURE_ALGORITHM_MISMATCH', 'certificate: signature algorithms differ');
   }
   const issuer = parseName(r.expect(Tag.SEQUENCE));
@@ -90,19 +90,19 @@ function parse(der: Uint8Array): Certificate {
   for (const n of [1, 2]) {
     if (r.optional(ctx(n, false)) !== undefined && version === 1) throw malformed('certificate: unique ID in v1');
   }
-  const extTlv = r.optional(ctx(3, true));
+  const extEl = r.optional(ctx(3, true));
   r.end();
   let extensions: ParsedExtensions = { list: [], known: {}, unhandledCritical: [] };
-  if (extTlv !== undefined) {
+  if (extEl !== undefined) {
     if (version !== 3) throw malformed('certificate: extensions require v3'); // §4.1.2.9
-    const er = DerReader.of(extTlv, extTlv.tag);
+    const er = Reader.of(extEl, ctx(3, true));
     const list = parseExtensionList(er.expect(Tag.SEQUENCE));
     er.end();
     extensions = decodeExtensions(list);
   }
   return {
     der,
-    tbs: tbsTlv.der,
+    tbs: encoding(tbsEl),
     version,
     serialBytes,
     serial,

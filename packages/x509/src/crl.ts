@@ -7,16 +7,18 @@ import { type SignatureAlgorithm, parseSignatureAlgorithm } from './algorithms.j
 import type { Certificate } from './certificate.js';
 import { checkCrlSigner } from './checks/key-usage.js';
 import {
-  DerReader,
+  Reader,
   Tag,
-  bytesEqual,
   ctx,
+  decodeDer,
+  encoding,
   integerBytes,
-  parseDer,
   readOctetAlignedBits,
+  readOctetString,
   readSmallInt,
   readTime,
-} from './der.js';
+} from './asn1/index.js';
+import { bytesEqual } from './bytes.js';
 import { X509Error } from './errors.js';
 import { type Extension, parseExtensionList } from './extensions.js';
 import { type Name, nameEquals, parseName } from './name.js';
@@ -54,12 +56,13 @@ export function parseCrl(der: Uint8Array): Crl {
 }
 
 function parse(der: Uint8Array): Crl {
-  const outer = DerReader.of(parseDer(der));
-  const tbsTlv = outer.expect(Tag.SEQUENCE);
+  // A CRL may list many certificates: allow as many elements as it has octets to encode them.
+  const outer = Reader.of(decodeDer(der, { maxNodes: Math.max(10_000, der.length) }));
+  const tbsEl = outer.expect(Tag.SEQUENCE);
   const outerAlg = outer.expect(Tag.SEQUENCE);
   const signature = readOctetAlignedBits(outer.expect(Tag.BIT_STRING));
   outer.end();
-  const r = DerReader.of(tbsTlv);
+  const r = Reader.of(tbsEl);
   let version: 1 | 2 = 1;
   const v = r.optional(Tag.INTEGER);
   if (v !== undefined) {
@@ -67,7 +70,7 @@ function parse(der: Uint8Array): Crl {
     version = 2;
   }
   const innerAlg = r.expect(Tag.SEQUENCE);
-  if (!bytesEqual(innerAlg.der, outerAlg.der)) throw invalid('signature algorithms differ'); // §5.1.1.2
+  if (!bytesEqual(encoding(innerAlg), encoding(outerAlg))) throw invalid('signature algorithms differ'); // §5.1.1.2
   const issuer = parseName(r.expect(Tag.SEQUENCE));
   const thisUpdate = readTime(r.next());
   let nextUpdate: number | undefined;
@@ -76,7 +79,7 @@ function parse(der: Uint8Array): Crl {
   const revoked: RevokedEntry[] = [];
   const list = r.optional(Tag.SEQUENCE);
   if (list !== undefined) {
-    const lr = DerReader.of(list);
+    const lr = Reader.of(list);
     while (!lr.done) {
       const er = lr.enter();
       const serialBytes = integerBytes(er.expect(Tag.INTEGER));
@@ -87,9 +90,9 @@ function parse(der: Uint8Array): Crl {
     }
   }
   let extensions: Extension[] = [];
-  const extTlv = r.optional(ctx(0, true));
-  if (extTlv !== undefined) {
-    const er = DerReader.of(extTlv, extTlv.tag);
+  const extEl = r.optional(ctx(0, true));
+  if (extEl !== undefined) {
+    const er = Reader.of(extEl, ctx(0, true));
     extensions = parseExtensionList(er.expect(Tag.SEQUENCE));
     er.end();
   }
@@ -99,7 +102,7 @@ function parse(der: Uint8Array): Crl {
   }
   return {
     der,
-    tbs: tbsTlv.der,
+    tbs: encoding(tbsEl),
     version,
     signatureAlgorithm: parseSignatureAlgorithm(outerAlg),
     signature,
@@ -120,8 +123,9 @@ const UNDERSTOOD_ENTRY_EXTENSIONS = new Set<string>([OID.crlReason, OID.invalidi
 export function crlAuthorityKeyId(crl: Crl): Uint8Array | undefined {
   const e = crl.extensions.find((x) => x.oid === OID.authorityKeyIdentifier);
   if (!e) return undefined;
-  const r = DerReader.of(parseDer(e.value));
-  return r.optional(ctx(0, false))?.value;
+  const r = Reader.of(decodeDer(e.value));
+  const k = r.optional(ctx(0, false));
+  return k === undefined ? undefined : readOctetString(k, ctx(0, false));
 }
 
 /** Whether a CRL claims to cover certificates issued by `issuer` (name, and key id when both have one). */
@@ -149,8 +153,13 @@ export function verifyCrl(crl: Crl, issuer: Certificate, timeMs: number): void {
   const number = crl.extensions.find((e) => e.oid === OID.crlNumber);
   if (!number) throw invalid('missing CRLNumber'); // §5.2.3: MUST include
   if (number.critical) throw invalid('CRLNumber must not be critical'); // §5.2.3
-  const n = parseDer(number.value);
-  if (n.tag !== Tag.INTEGER || integerBytes(n).length > 20 || (n.value[0]! & 0x80) !== 0) throw invalid('bad CRLNumber');
+  let n: Uint8Array;
+  try {
+    n = integerBytes(decodeDer(number.value));
+  } catch {
+    throw invalid('bad CRLNumber');
+  }
+  if (n.length > 20 || (n[0]! & 0x80) !== 0) throw invalid('bad CRLNumber'); // §5.2.3: non-negative, ≤ 20 octets
   for (const e of crl.extensions) {
     // Delta CRLs, issuing distribution points and unknown critical extensions: out of scope.
     if (!UNDERSTOOD_CRL_EXTENSIONS.has(e.oid) && (e.critical || e.oid === OID.deltaCrlIndicator || e.oid === OID.issuingDistributionPoint)) {

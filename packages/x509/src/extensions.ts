@@ -3,18 +3,19 @@
 // is a profile question answered in checks/profile.ts.
 
 import {
-  DerReader,
-  type Tlv,
+  type Block,
+  Reader,
   Tag,
   ctx,
-  parseDer,
+  decodeDer,
   readBitString,
   readBoolean,
   readOctetString,
   readOid,
   readSequenceOf,
   readSmallInt,
-} from './der.js';
+  tagOf,
+} from './asn1/index.js';
 import { X509Error } from './errors.js';
 import { type GeneralName, parseGeneralName, parseGeneralNames } from './general-name.js';
 import { OID } from './oids.js';
@@ -74,11 +75,11 @@ export interface Decoded<T> {
 const bad = (what: string) => new X509Error('INVALID_EXTENSION', what);
 
 function basicConstraints(v: Uint8Array): BasicConstraints {
-  const r = DerReader.of(parseDer(v));
+  const r = Reader.of(decodeDer(v));
   let ca = false;
-  const caTlv = r.optional(Tag.BOOLEAN);
-  if (caTlv !== undefined) {
-    ca = readBoolean(caTlv);
+  const caBlock = r.optional(Tag.BOOLEAN);
+  if (caBlock !== undefined) {
+    ca = readBoolean(caBlock);
     if (!ca) throw bad('basicConstraints: explicit cA FALSE is not DER'); // DEFAULT value must be omitted
   }
   const pl = r.optional(Tag.INTEGER);
@@ -89,7 +90,7 @@ function basicConstraints(v: Uint8Array): BasicConstraints {
 }
 
 function keyUsage(v: Uint8Array): Set<KeyUsageBit> {
-  const bits = readBitString(parseDer(v));
+  const bits = readBitString(decodeDer(v));
   const out = new Set<KeyUsageBit>();
   KEY_USAGE_BITS.forEach((name, i) => {
     const byte = bits.bytes[i >> 3];
@@ -101,16 +102,16 @@ function keyUsage(v: Uint8Array): Set<KeyUsageBit> {
 }
 
 function extKeyUsage(v: Uint8Array): string[] {
-  const items = readSequenceOf(parseDer(v)).map(readOid);
+  const items = readSequenceOf(decodeDer(v)).map(readOid);
   if (items.length === 0) throw bad('extKeyUsage: empty'); // SIZE (1..MAX)
   return items;
 }
 
-function subtrees(t: Tlv): GeneralName[] {
-  const items = readSequenceOf(t, t.tag);
+function subtrees(t: Block): GeneralName[] {
+  const items = readSequenceOf(t, tagOf(t));
   if (items.length === 0) throw bad('nameConstraints: empty subtree list'); // SIZE (1..MAX)
   return items.map((st) => {
-    const r = DerReader.of(st);
+    const r = Reader.of(st);
     const base = parseGeneralName(r.next(), [8, 32]);
     // RFC 5280 §4.2.1.10: minimum MUST be zero (so absent in DER), maximum MUST be absent.
     if (!r.done) throw bad('nameConstraints: minimum/maximum not supported');
@@ -119,7 +120,7 @@ function subtrees(t: Tlv): GeneralName[] {
 }
 
 function nameConstraints(v: Uint8Array): NameConstraints {
-  const r = DerReader.of(parseDer(v));
+  const r = Reader.of(decodeDer(v));
   const p = r.optional(ctx(0, true));
   const e = r.optional(ctx(1, true));
   r.end();
@@ -129,17 +130,18 @@ function nameConstraints(v: Uint8Array): NameConstraints {
 }
 
 function aki(v: Uint8Array): AuthorityKeyIdentifier {
-  const r = DerReader.of(parseDer(v));
+  const r = Reader.of(decodeDer(v));
   const k = r.optional(ctx(0, false));
   const i = r.optional(ctx(1, true));
   const s = r.optional(ctx(2, false));
   r.end();
-  return { keyId: k?.value, hasIssuer: i !== undefined, hasSerial: s !== undefined };
+  const keyId = k === undefined ? undefined : readOctetString(k, ctx(0, false));
+  return { keyId, hasIssuer: i !== undefined, hasSerial: s !== undefined };
 }
 
 function aia(v: Uint8Array): { method: string; location: GeneralName }[] {
-  const items = readSequenceOf(parseDer(v)).map((ad) => {
-    const r = DerReader.of(ad);
+  const items = readSequenceOf(decodeDer(v)).map((ad) => {
+    const r = Reader.of(ad);
     const method = readOid(r.next());
     const location = parseGeneralName(r.next(), [4, 16]);
     r.end();
@@ -150,15 +152,15 @@ function aia(v: Uint8Array): { method: string; location: GeneralName }[] {
 }
 
 function policyConstraints(v: Uint8Array): { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } {
-  const r = DerReader.of(parseDer(v));
+  const r = Reader.of(decodeDer(v));
   const a = r.optional(ctx(0, false));
   const b = r.optional(ctx(1, false));
   r.end();
   // RFC 5280 §4.2.1.11: MUST NOT be an empty sequence.
   if (a === undefined && b === undefined) throw bad('policyConstraints: empty');
   const out: { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } = {};
-  if (a) out.requireExplicitPolicy = readSmallInt(a, a.tag);
-  if (b) out.inhibitPolicyMapping = readSmallInt(b, b.tag);
+  if (a) out.requireExplicitPolicy = readSmallInt(a, ctx(0, false));
+  if (b) out.inhibitPolicyMapping = readSmallInt(b, ctx(1, false));
   return out;
 }
 
@@ -166,16 +168,16 @@ function policyConstraints(v: Uint8Array): { requireExplicitPolicy?: number; inh
 const STRUCTURE_ONLY: Readonly<Record<string, (v: Uint8Array) => void>> = {
   [OID.issuerAltName]: (v) => void parseGeneralNames(v),
   [OID.certificatePolicies]: (v) => {
-    const items = readSequenceOf(parseDer(v));
+    const items = readSequenceOf(decodeDer(v));
     if (items.length === 0) throw bad('certificatePolicies: empty');
-    for (const pi of items) readOid(DerReader.of(pi).next());
+    for (const pi of items) readOid(Reader.of(pi).next());
   },
-  [OID.policyMappings]: (v) => void readSequenceOf(parseDer(v)),
-  [OID.inhibitAnyPolicy]: (v) => void readSmallInt(parseDer(v)),
-  [OID.crlDistributionPoints]: (v) => void readSequenceOf(parseDer(v)),
-  [OID.freshestCrl]: (v) => void readSequenceOf(parseDer(v)),
-  [OID.subjectInfoAccess]: (v) => void readSequenceOf(parseDer(v)),
-  [OID.ctPrecertificateScts]: (v) => void readOctetString(parseDer(v)),
+  [OID.policyMappings]: (v) => void readSequenceOf(decodeDer(v)),
+  [OID.inhibitAnyPolicy]: (v) => void readSmallInt(decodeDer(v)),
+  [OID.crlDistributionPoints]: (v) => void readSequenceOf(decodeDer(v)),
+  [OID.freshestCrl]: (v) => void readSequenceOf(decodeDer(v)),
+  [OID.subjectInfoAccess]: (v) => void readSequenceOf(decodeDer(v)),
+  [OID.ctPrecertificateScts]: (v) => void readOctetString(decodeDer(v)),
 };
 
 export interface ParsedExtensions {
@@ -185,12 +187,12 @@ export interface ParsedExtensions {
   readonly unhandledCritical: readonly string[];
 }
 
-export function parseExtensionList(t: Tlv): Extension[] {
+export function parseExtensionList(t: Block): Extension[] {
   const items = readSequenceOf(t);
   if (items.length === 0) throw bad('extensions: empty'); // SIZE (1..MAX)
   const seen = new Set<string>();
   return items.map((e) => {
-    const r = DerReader.of(e);
+    const r = Reader.of(e);
     const oid = readOid(r.next());
     const c = r.optional(Tag.BOOLEAN);
     const critical = c === undefined ? false : readBoolean(c);
@@ -235,7 +237,7 @@ export function decodeExtensions(list: readonly Extension[]): ParsedExtensions {
         known.authorityKeyIdentifier = wrap(aki);
         break;
       case OID.subjectKeyIdentifier:
-        known.subjectKeyIdentifier = wrap((v) => readOctetString(parseDer(v)));
+        known.subjectKeyIdentifier = wrap((v) => readOctetString(decodeDer(v)));
         break;
       case OID.authorityInfoAccess:
         known.authorityInfoAccess = wrap(aia);

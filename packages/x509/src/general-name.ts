@@ -1,7 +1,7 @@
 // GeneralName (RFC 5280 §4.2.1.6). The iPAddress form holds 4/16 octets in subjectAltName and
 // address+mask (8/32 octets) in name constraints (§4.2.1.10), so the caller says which it expects.
 
-import { DerReader, type Tlv, Tag, ctx, parseDer, readIA5, readOid, readSequenceOf } from './der.js';
+import { type Block, Reader, Tag, contents, ctx, decodeDer, encoding, readIA5, readOid, readSequenceOf, tagOf } from './asn1/index.js';
 import { malformed } from './errors.js';
 import { type Name, parseName } from './name.js';
 
@@ -16,44 +16,45 @@ export type GeneralName =
 
 export type GeneralNameKind = GeneralName['kind'];
 
-export function parseGeneralName(t: Tlv, ipLengths: readonly number[]): GeneralName {
-  switch (t.tag) {
+export function parseGeneralName(t: Block, ipLengths: readonly number[]): GeneralName {
+  const tag = tagOf(t);
+  switch (tag) {
     case ctx(0, true): {
-      const r = DerReader.of(t, t.tag);
+      const r = Reader.of(t, tag);
       const typeId = readOid(r.next());
       r.expect(ctx(0, true));
       r.end();
-      return { kind: 'other', typeId, der: t.der };
+      return { kind: 'other', typeId, der: encoding(t) };
     }
     case ctx(1, false):
       return { kind: 'email', value: readIA5(t) };
     case ctx(2, false):
       return { kind: 'dns', value: readIA5(t) };
     case ctx(3, true):
-      return { kind: 'x400', der: t.der };
+      return { kind: 'x400', der: encoding(t) };
     case ctx(4, true): {
-      const r = DerReader.of(t, t.tag);
+      const r = Reader.of(t, tag);
       const name = parseName(r.expect(Tag.SEQUENCE));
       r.end();
       return { kind: 'dn', name };
     }
     case ctx(5, true):
-      return { kind: 'edi', der: t.der };
+      return { kind: 'edi', der: encoding(t) };
     case ctx(6, false):
       return { kind: 'uri', value: readIA5(t) };
     case ctx(7, false):
-      if (!ipLengths.includes(t.value.length)) throw malformed('GeneralName: bad iPAddress length');
-      return { kind: 'ip', bytes: t.value };
+      if (!ipLengths.includes(contents(t).length)) throw malformed('GeneralName: bad iPAddress length');
+      return { kind: 'ip', bytes: contents(t) };
     case ctx(8, false):
-      return { kind: 'rid', der: t.der };
+      return { kind: 'rid', der: encoding(t) };
     default:
-      throw malformed(`GeneralName: unknown tag 0x${t.tag.toString(16)}`);
+      throw malformed(`GeneralName: unknown tag 0x${tag.toString(16)}`);
   }
 }
 
 /** GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName */
 export function parseGeneralNames(bytes: Uint8Array): GeneralName[] {
-  const items = readSequenceOf(parseDer(bytes));
+  const items = readSequenceOf(decodeDer(bytes));
   if (items.length === 0) throw malformed('GeneralNames: empty');
   return items.map((t) => parseGeneralName(t, [4, 16]));
 }

@@ -4,7 +4,7 @@
 // literals only match iPAddress entries (§6.5).
 
 import type { Certificate } from './certificate.js';
-import { bytesEqual } from './der.js';
+import { bytesEqual } from './bytes.js';
 import { X509Error } from './errors.js';
 import { parseIp } from './ip.js';
 

@@ -5,6 +5,7 @@ export { X509Error, CertAlert, alertFor, type X509ErrorCode, type CertAlertName 
 export { parseCertificate, type Certificate } from './certificate.js';
 export { toPeerCertificate, type PeerCertificate, type PublicKeyInfo } from './peer.js';
 export { TrustStore, type AnchorsInput } from './trust-store.js';
+export { defaultTrustStore, defaultTrustStoreSource, type DefaultAnchorsSource } from './default-anchors.js';
 export { pemToDer, decodePemBlocks, toDerList } from './pem.js';
 export { checkServerIdentity, matchDnsName } from './hostname.js';
 export { parseCrl, type Crl } from './crl.js';

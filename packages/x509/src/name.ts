@@ -1,7 +1,8 @@
 // Distinguished names (RFC 5280 §4.1.2.4) and their comparison (RFC 5280 §7.1: case-insensitive,
 // whitespace-normalised for directory strings; exact for anything else).
 
-import { DerReader, type Tlv, Tag, readOid, readString, toHex } from './der.js';
+import { type Block, Reader, Tag, encoding, readOid, readString, tagOf } from './asn1/index.js';
+import { toHex } from './bytes.js';
 import { malformed } from './errors.js';
 import { ATTRIBUTE_NAMES } from './oids.js';
 
@@ -43,8 +44,8 @@ function attrKey(a: Attribute): string {
   return a.text !== undefined ? `${a.type}=s:${prep(a.text)}` : `${a.type}=x:${toHex(a.valueDer)}`;
 }
 
-export function parseName(t: Tlv): Name {
-  const r = DerReader.of(t, Tag.SEQUENCE);
+export function parseName(t: Block): Name {
+  const r = Reader.of(t, Tag.SEQUENCE);
   const rdns: Attribute[][] = [];
   while (!r.done) {
     const set = r.enter(Tag.SET);
@@ -54,14 +55,15 @@ export function parseName(t: Tlv): Name {
       const type = readOid(atv.next());
       const v = atv.next();
       atv.end();
-      const text = STRING_TAGS.has(v.tag) ? readString(v) : undefined;
-      rdn.push({ type, tag: v.tag, text, valueDer: v.der });
+      const tag = tagOf(v);
+      const text = STRING_TAGS.has(tag) ? readString(v) : undefined;
+      rdn.push({ type, tag, text, valueDer: encoding(v) });
     }
     if (rdn.length === 0) throw malformed('Name: empty RDN'); // SET SIZE (1..MAX)
     rdns.push(rdn);
   }
   const rdnKeys = rdns.map((rdn) => rdn.map(attrKey).sort().join('+'));
-  return { der: t.der, rdns, key: rdnKeys.join(','), rdnKeys };
+  return { der: encoding(t), rdns, key: rdnKeys.join(','), rdnKeys };
 }
 
 export function nameEquals(a: Name, b: Name): boolean {

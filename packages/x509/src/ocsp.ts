@@ -8,19 +8,22 @@ import { type Certificate, parseCertificate } from './certificate.js';
 import { checkProfile } from './checks/profile.js';
 import { checkValidity } from './checks/validity.js';
 import {
-  DerReader,
+  Reader,
   Tag,
-  bytesEqual,
+  contents,
   ctx,
+  decodeDer,
+  encoding,
   integerBytes,
-  parseDer,
   readNull,
   readOctetAlignedBits,
   readOctetString,
   readOid,
   readSmallInt,
   readTime,
-} from './der.js';
+  tagOf,
+} from './asn1/index.js';
+import { bytesEqual } from './bytes.js';
 import { X509Error } from './errors.js';
 import { type Extension, parseExtensionList } from './extensions.js';
 import { type HashName, digest } from './hash.js';
@@ -75,7 +78,7 @@ const HASH_OIDS: Readonly<Record<string, HashName>> = {
 
 export function parseOcspResponse(der: Uint8Array): OcspResponse {
   try {
-    const r = DerReader.of(parseDer(der));
+    const r = Reader.of(decodeDer(der));
     const code = readSmallInt(r.expect(Tag.ENUMERATED), Tag.ENUMERATED);
     const status = STATUS[code];
     if (status === undefined) throw failed('bad responseStatus');
@@ -86,7 +89,7 @@ export function parseOcspResponse(der: Uint8Array): OcspResponse {
       return { status };
     }
     if (rb === undefined) throw failed('successful response without responseBytes');
-    const rbr = DerReader.of(rb, rb.tag);
+    const rbr = Reader.of(rb, ctx(0, true));
     const inner = rbr.enter();
     rbr.end();
     const type = readOid(inner.next());
@@ -100,7 +103,7 @@ export function parseOcspResponse(der: Uint8Array): OcspResponse {
   }
 }
 
-function parseCertId(r: DerReader): CertId {
+function parseCertId(r: Reader): CertId {
   const alg = r.enter();
   const hashOid = readOid(alg.next());
   if (!alg.done) readNull(alg.next());
@@ -112,16 +115,18 @@ function parseCertId(r: DerReader): CertId {
   return { hash: HASH_OIDS[hashOid], issuerNameHash, issuerKeyHash, serialBytes };
 }
 
-function parseSingle(r: DerReader): SingleResponse {
+function parseSingle(r: Reader): SingleResponse {
   const certId = parseCertId(r.enter());
   const st = r.next();
+  const stTag = tagOf(st);
   let status: OcspCertStatus;
   let revocationTime: number | undefined;
-  if (st.tag === ctx(0, false) && st.value.length === 0) status = 'good';
-  else if (st.tag === ctx(2, false) && st.value.length === 0) status = 'unknown';
-  else if (st.tag === ctx(1, true)) {
+  // CertStatus (RFC 6960 §4.2.1): good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT NULL.
+  if (stTag === ctx(0, false) && contents(st).length === 0) status = 'good';
+  else if (stTag === ctx(2, false) && contents(st).length === 0) status = 'unknown';
+  else if (stTag === ctx(1, true)) {
     status = 'revoked';
-    const rr = DerReader.of(st, st.tag);
+    const rr = Reader.of(st, stTag);
     revocationTime = readTime(rr.expect(Tag.GeneralizedTime));
     rr.optional(ctx(0, true)); // revocationReason: informational
     rr.end();
@@ -130,14 +135,14 @@ function parseSingle(r: DerReader): SingleResponse {
   let nextUpdate: number | undefined;
   const nu = r.optional(ctx(0, true));
   if (nu !== undefined) {
-    const nr = DerReader.of(nu, nu.tag);
+    const nr = Reader.of(nu, ctx(0, true));
     nextUpdate = readTime(nr.expect(Tag.GeneralizedTime));
     nr.end();
   }
   let extensions: Extension[] = [];
   const ex = r.optional(ctx(1, true));
   if (ex !== undefined) {
-    const er = DerReader.of(ex, ex.tag);
+    const er = Reader.of(ex, ctx(1, true));
     extensions = parseExtensionList(er.expect(Tag.SEQUENCE));
     er.end();
   }
@@ -146,21 +151,21 @@ function parseSingle(r: DerReader): SingleResponse {
 }
 
 function parseBasic(bytes: Uint8Array): BasicOcspResponse {
-  const r = DerReader.of(parseDer(bytes));
-  const tbsTlv = r.expect(Tag.SEQUENCE);
+  const r = Reader.of(decodeDer(bytes));
+  const tbsEl = r.expect(Tag.SEQUENCE);
   const sigAlg = parseSignatureAlgorithm(r.expect(Tag.SEQUENCE));
   const signature = readOctetAlignedBits(r.expect(Tag.BIT_STRING));
   const certs: Uint8Array[] = [];
   const c = r.optional(ctx(0, true));
   if (c !== undefined) {
-    const cr = DerReader.of(c, c.tag);
+    const cr = Reader.of(c, ctx(0, true));
     const list = cr.enter();
     cr.end();
-    while (!list.done) certs.push(list.expect(Tag.SEQUENCE).der);
+    while (!list.done) certs.push(encoding(list.expect(Tag.SEQUENCE)));
   }
   r.end();
 
-  const t = DerReader.of(tbsTlv);
+  const t = Reader.of(tbsEl);
   const v = t.optional(ctx(0, true));
   if (v !== undefined) {
     // DEFAULT v1 must be omitted in DER; no other version exists.
@@ -168,12 +173,12 @@ function parseBasic(bytes: Uint8Array): BasicOcspResponse {
   }
   const rid = t.next();
   let responderId: ResponderId;
-  if (rid.tag === ctx(1, true)) {
-    const rr = DerReader.of(rid, rid.tag);
+  if (tagOf(rid) === ctx(1, true)) {
+    const rr = Reader.of(rid, ctx(1, true));
     responderId = { byName: parseName(rr.expect(Tag.SEQUENCE)) };
     rr.end();
-  } else if (rid.tag === ctx(2, true)) {
-    const rr = DerReader.of(rid, rid.tag);
+  } else if (tagOf(rid) === ctx(2, true)) {
+    const rr = Reader.of(rid, ctx(2, true));
     responderId = { byKey: readOctetString(rr.next()) };
     rr.end();
   } else throw failed('bad responderID');
@@ -184,12 +189,12 @@ function parseBasic(bytes: Uint8Array): BasicOcspResponse {
   let extensions: Extension[] = [];
   const ex = t.optional(ctx(1, true));
   if (ex !== undefined) {
-    const er = DerReader.of(ex, ex.tag);
+    const er = Reader.of(ex, ctx(1, true));
     extensions = parseExtensionList(er.expect(Tag.SEQUENCE));
     er.end();
   }
   t.end();
-  return { tbs: tbsTlv.der, signatureAlgorithm: sigAlg, signature, responderId, producedAt, responses, extensions, certs };
+  return { tbs: encoding(tbsEl), signatureAlgorithm: sigAlg, signature, responderId, producedAt, responses, extensions, certs };
 }
 
 function responderMatches(id: ResponderId, cert: Certificate): boolean {

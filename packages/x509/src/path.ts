@@ -10,7 +10,7 @@ import type { Certificate } from './certificate.js';
 import { countedIntermediates } from './checks/basic-constraints.js';
 import { type Role, checkProfile } from './checks/profile.js';
 import { checkValidity } from './checks/validity.js';
-import { bytesEqual } from './der.js';
+import { bytesEqual } from './bytes.js';
 import { X509Error } from './errors.js';
 import { verifySignature } from './signature.js';
 import type { TrustStore } from './trust-store.js';

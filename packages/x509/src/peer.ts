@@ -2,7 +2,7 @@
 // tls.PeerCertificate where the fields overlap.
 
 import type { Certificate } from './certificate.js';
-import { toHex } from './der.js';
+import { toHex } from './bytes.js';
 import { formatIp } from './general-name.js';
 import { digest } from './hash.js';
 import { type Name, nameToObject, nameToString } from './name.js';

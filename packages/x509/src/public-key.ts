@@ -5,16 +5,18 @@
 import { p256, p384 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import {
-  DerReader,
-  type Tlv,
+  type Block,
+  Reader,
   Tag,
-  bytesToBigInt,
-  parseDer,
+  decodeDer,
+  encoding,
   readNull,
   readOctetAlignedBits,
   readOid,
   readUnsignedBytes,
-} from './der.js';
+  tagOf,
+} from './asn1/index.js';
+import { bytesToBigInt } from './bytes.js';
 import { malformed } from './errors.js';
 import { OID } from './oids.js';
 
@@ -34,10 +36,10 @@ export interface SubjectPublicKeyInfo {
   readonly key: PublicKey;
 }
 
-function rsaKey(bits: Uint8Array, params: Tlv | undefined): PublicKey {
+function rsaKey(bits: Uint8Array, params: Block | undefined): PublicKey {
   if (params === undefined) throw malformed('RSA key: parameters must be NULL'); // RFC 3279 §2.3.1
   readNull(params);
-  const r = DerReader.of(parseDer(bits));
+  const r = Reader.of(decodeDer(bits));
   const modulus = readUnsignedBytes(r.next());
   const eBytes = readUnsignedBytes(r.next());
   r.end();
@@ -48,8 +50,8 @@ function rsaKey(bits: Uint8Array, params: Tlv | undefined): PublicKey {
   return { kind: 'rsa', n, e, bits: n.toString(2).length, modulus };
 }
 
-function ecKey(bits: Uint8Array, params: Tlv | undefined): PublicKey {
-  if (params === undefined || params.tag !== Tag.OID) {
+function ecKey(bits: Uint8Array, params: Block | undefined): PublicKey {
+  if (params === undefined || tagOf(params) !== Tag.OID) {
     return { kind: 'unsupported', algorithm: OID.ecPublicKey, reason: 'EC key without a named curve (explicit or implicit parameters)' };
   }
   const curveOid = readOid(params);
@@ -63,8 +65,8 @@ function ecKey(bits: Uint8Array, params: Tlv | undefined): PublicKey {
   return { kind: 'ec', curve: curveOid === OID.secp256r1 ? 'P-256' : 'P-384', point: bits };
 }
 
-export function parseSpki(t: Tlv): SubjectPublicKeyInfo {
-  const r = DerReader.of(t);
+export function parseSpki(t: Block): SubjectPublicKeyInfo {
+  const r = Reader.of(t);
   const alg = r.enter();
   const algorithm = readOid(alg.next());
   const params = alg.done ? undefined : alg.next();
@@ -85,5 +87,5 @@ export function parseSpki(t: Tlv): SubjectPublicKeyInfo {
     key = { kind: 'ed25519', key: keyBytes };
   } else if (algorithm === OID.dsa) key = { kind: 'unsupported', algorithm, reason: 'DSA keys are not allowed' };
   else key = { kind: 'unsupported', algorithm, reason: `unsupported public key algorithm ${algorithm}` };
-  return { der: t.der, algorithm, keyBytes, key };
+  return { der: encoding(t), algorithm, keyBytes, key };
 }

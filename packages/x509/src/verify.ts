@@ -4,6 +4,7 @@
 import { type Certificate, parseCertificate } from './certificate.js';
 import { type Purpose, PURPOSE_OID } from './checks/ext-key-usage.js';
 import { type Crl, parseCrl } from './crl.js';
+import { defaultTrustStore } from './default-anchors.js';
 import { X509Error } from './errors.js';
 import type { KeyUsageBit } from './extensions.js';
 import { type PeerIdentity, parseReferenceIdentity } from './hostname.js';
@@ -18,8 +19,8 @@ import { validatePath } from './validate.js';
 export interface VerifyChainOptions {
   /** DER certificates as the peer sent them, leaf first; the rest may be in any order. */
   readonly chain: readonly Uint8Array[];
-  /** Trust anchors: a TrustStore, or PEM / DER certificates. */
-  readonly anchors: AnchorsInput;
+  /** Trust anchors: a TrustStore, or PEM / DER certificates (default: defaultTrustStore(), Mozilla's roots). */
+  readonly anchors?: AnchorsInput;
   /** Further untrusted certificates that may help build a path (cached intermediates, say). */
   readonly intermediates?: readonly Uint8Array[];
   /** Expected DNS name (or IP literal) of the server. */
@@ -86,7 +87,7 @@ export function verifyChain(opts: VerifyChainOptions): VerifiedChain {
       unparsable.push((e as Error).message);
     }
   }
-  const anchors = toTrustStore(opts.anchors);
+  const anchors = opts.anchors === undefined ? defaultTrustStore() : toTrustStore(opts.anchors);
   unparsable.push(...anchors.rejected.map((r) => `trust anchor ${r.index}: ${r.reason}`));
   const crls = parseCrls(opts.crls ?? []);
   const path = buildPath({

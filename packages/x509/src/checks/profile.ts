@@ -2,7 +2,7 @@
 // Requirements §7.1 a certificate must satisfy in a given role, independent of the rest of the path.
 
 import type { Certificate } from '../certificate.js';
-import { bytesEqual } from '../der.js';
+import { bytesEqual } from '../bytes.js';
 import { X509Error } from '../errors.js';
 
 /** Where a certificate sits in a candidate path. `self` = the peer's certificate is itself a trust anchor. */
