@@ -1,6 +1,7 @@
 // SHA-256 (FIPS 180-4 §6.2). Context block (SHA256_CTX bytes): H0..H7 as native u32 at 0, message length
 // in bytes (u64) at 32, bytes buffered (u32) at 40, the partial block at 64. The compression function keeps
-// a..h in locals, computes the message schedule with SIMD into WK (W[t] + K[t]), and runs all 64 rounds unrolled.
+// a..h in locals and runs all 64 rounds unrolled; the message schedule is computed with SIMD, four words per
+// v128, interleaved with the rounds, which take W[t] + K[t] from lanes of a v128 local.
 
 const SHA256_CTX: usize = 128;
 
@@ -15,10 +16,8 @@ const K = memory.data<u32>([
   0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ], 16);
-// W[t] + K[t] of the block being compressed.
-const WK = memory.data(256, 16);
-
-@inline function S0(x: u32): u32 { return rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22); }
+// Σ0 = ROTR2 ^ ROTR13 ^ ROTR22, Σ1 = ROTR6 ^ ROTR11 ^ ROTR25 (§4.1.2). Σ0 in nested form: fewer registers.
+@inline function S0(x: u32): u32 { return rotr(x ^ rotr(x, 11) ^ rotr(x, 20), 2); }
 @inline function S1(x: u32): u32 { return rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25); }
 // σ0 = ROTR7 ^ ROTR18 ^ SHR3 and σ1 = ROTR17 ^ ROTR19 ^ SHR10 on four lanes (§4.1.2).
 @inline function s0(x: v128): v128 {
@@ -39,125 +38,127 @@ function sha256_blocks(ctx: usize, p: usize, n: usize): void {
   const z = i32x4.splat(0);
   for (; n; n--, p += 64) {
     let w0 = be(v128.load(p, 0)), w1 = be(v128.load(p, 16)), w2 = be(v128.load(p, 32)), w3 = be(v128.load(p, 48));
-    v128.store(WK, i32x4.add(w0, v128.load(K, 0)), 0);
-    v128.store(WK, i32x4.add(w1, v128.load(K, 16)), 16);
-    v128.store(WK, i32x4.add(w2, v128.load(K, 32)), 32);
-    v128.store(WK, i32x4.add(w3, v128.load(K, 48)), 48);
-    let v: v128, t: u32, u: u32, x: u32, y = b ^ c; // y: a ^ b of the previous round, for Maj
-    // §6.2.2 steps 1-3, interleaved: the schedule (SIMD, four words per step: W[t+2], W[t+3] need σ1 of W[t],
-    // W[t+1]) runs ahead of the rounds (a..h roles rotate instead of moving; t = h + W + K, u = Σ1 + Ch).
-    t = h + load<u32>(WK, 0); u = S1(e) + (g ^ (e & (f ^ g))); d = d + t + u; x = a ^ b; h = t + S0(a) + (b ^ (x & y)) + u;
-    t = g + load<u32>(WK, 4); u = S1(d) + (f ^ (d & (e ^ f))); c = c + t + u; y = h ^ a; g = t + S0(h) + (a ^ (y & x)) + u;
+    // §6.2.2 steps 1-3. Each round: h += W+K + Ch + Σ1(e); d += h; h += Maj + Σ0(a), with Ch = g ^ (e & (f ^ g))
+    // and Maj = b ^ ((a ^ b) & (b ^ c)), b ^ c being the previous round's a ^ b (x, y alternate). The roles of
+    // a..h rotate instead of moving. Schedule steps: W[t..t+3] from W[t-16..t-1]; W[t+2], W[t+3] need σ1 of
+    // W[t], W[t+1], hence two σ1 passes.
+    let v: v128, k: v128, x: u32, y = b ^ c;
+    k = i32x4.add(w0, v128.load(K, 0));
+    h = h + i32x4.extract_lane(k, 0) + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+    g = g + i32x4.extract_lane(k, 1) + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
     v = i32x4.add(i32x4.add(w0, s0(i32x4.shuffle(w0, w1, 1, 2, 3, 4))), i32x4.shuffle(w2, w3, 1, 2, 3, 4));
     v = i32x4.add(v, i32x4.shuffle(s1(w3), z, 2, 3, 4, 4));
     w0 = i32x4.add(v, i32x4.shuffle(z, s1(v), 0, 0, 4, 5));
-    v128.store(WK, i32x4.add(w0, v128.load(K, 64)), 64);
-    t = f + load<u32>(WK, 8); u = S1(c) + (e ^ (c & (d ^ e))); b = b + t + u; x = g ^ h; f = t + S0(g) + (h ^ (x & y)) + u;
-    t = e + load<u32>(WK, 12); u = S1(b) + (d ^ (b & (c ^ d))); a = a + t + u; y = f ^ g; e = t + S0(f) + (g ^ (y & x)) + u;
-    t = d + load<u32>(WK, 16); u = S1(a) + (c ^ (a & (b ^ c))); h = h + t + u; x = e ^ f; d = t + S0(e) + (f ^ (x & y)) + u;
-    t = c + load<u32>(WK, 20); u = S1(h) + (b ^ (h & (a ^ b))); g = g + t + u; y = d ^ e; c = t + S0(d) + (e ^ (y & x)) + u;
+    f = f + i32x4.extract_lane(k, 2) + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+    e = e + i32x4.extract_lane(k, 3) + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+    k = i32x4.add(w1, v128.load(K, 16));
+    d = d + i32x4.extract_lane(k, 0) + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+    c = c + i32x4.extract_lane(k, 1) + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
     v = i32x4.add(i32x4.add(w1, s0(i32x4.shuffle(w1, w2, 1, 2, 3, 4))), i32x4.shuffle(w3, w0, 1, 2, 3, 4));
     v = i32x4.add(v, i32x4.shuffle(s1(w0), z, 2, 3, 4, 4));
     w1 = i32x4.add(v, i32x4.shuffle(z, s1(v), 0, 0, 4, 5));
-    v128.store(WK, i32x4.add(w1, v128.load(K, 80)), 80);
-    t = b + load<u32>(WK, 24); u = S1(g) + (a ^ (g & (h ^ a))); f = f + t + u; x = c ^ d; b = t + S0(c) + (d ^ (x & y)) + u;
-    t = a + load<u32>(WK, 28); u = S1(f) + (h ^ (f & (g ^ h))); e = e + t + u; y = b ^ c; a = t + S0(b) + (c ^ (y & x)) + u;
-    t = h + load<u32>(WK, 32); u = S1(e) + (g ^ (e & (f ^ g))); d = d + t + u; x = a ^ b; h = t + S0(a) + (b ^ (x & y)) + u;
-    t = g + load<u32>(WK, 36); u = S1(d) + (f ^ (d & (e ^ f))); c = c + t + u; y = h ^ a; g = t + S0(h) + (a ^ (y & x)) + u;
+    b = b + i32x4.extract_lane(k, 2) + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+    a = a + i32x4.extract_lane(k, 3) + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+    k = i32x4.add(w2, v128.load(K, 32));
+    h = h + i32x4.extract_lane(k, 0) + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+    g = g + i32x4.extract_lane(k, 1) + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
     v = i32x4.add(i32x4.add(w2, s0(i32x4.shuffle(w2, w3, 1, 2, 3, 4))), i32x4.shuffle(w0, w1, 1, 2, 3, 4));
     v = i32x4.add(v, i32x4.shuffle(s1(w1), z, 2, 3, 4, 4));
     w2 = i32x4.add(v, i32x4.shuffle(z, s1(v), 0, 0, 4, 5));
-    v128.store(WK, i32x4.add(w2, v128.load(K, 96)), 96);
-    t = f + load<u32>(WK, 40); u = S1(c) + (e ^ (c & (d ^ e))); b = b + t + u; x = g ^ h; f = t + S0(g) + (h ^ (x & y)) + u;
-    t = e + load<u32>(WK, 44); u = S1(b) + (d ^ (b & (c ^ d))); a = a + t + u; y = f ^ g; e = t + S0(f) + (g ^ (y & x)) + u;
-    t = d + load<u32>(WK, 48); u = S1(a) + (c ^ (a & (b ^ c))); h = h + t + u; x = e ^ f; d = t + S0(e) + (f ^ (x & y)) + u;
-    t = c + load<u32>(WK, 52); u = S1(h) + (b ^ (h & (a ^ b))); g = g + t + u; y = d ^ e; c = t + S0(d) + (e ^ (y & x)) + u;
+    f = f + i32x4.extract_lane(k, 2) + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+    e = e + i32x4.extract_lane(k, 3) + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+    k = i32x4.add(w3, v128.load(K, 48));
+    d = d + i32x4.extract_lane(k, 0) + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+    c = c + i32x4.extract_lane(k, 1) + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
     v = i32x4.add(i32x4.add(w3, s0(i32x4.shuffle(w3, w0, 1, 2, 3, 4))), i32x4.shuffle(w1, w2, 1, 2, 3, 4));
     v = i32x4.add(v, i32x4.shuffle(s1(w2), z, 2, 3, 4, 4));
     w3 = i32x4.add(v, i32x4.shuffle(z, s1(v), 0, 0, 4, 5));
-    v128.store(WK, i32x4.add(w3, v128.load(K, 112)), 112);
-    t = b + load<u32>(WK, 56); u = S1(g) + (a ^ (g & (h ^ a))); f = f + t + u; x = c ^ d; b = t + S0(c) + (d ^ (x & y)) + u;
-    t = a + load<u32>(WK, 60); u = S1(f) + (h ^ (f & (g ^ h))); e = e + t + u; y = b ^ c; a = t + S0(b) + (c ^ (y & x)) + u;
-    t = h + load<u32>(WK, 64); u = S1(e) + (g ^ (e & (f ^ g))); d = d + t + u; x = a ^ b; h = t + S0(a) + (b ^ (x & y)) + u;
-    t = g + load<u32>(WK, 68); u = S1(d) + (f ^ (d & (e ^ f))); c = c + t + u; y = h ^ a; g = t + S0(h) + (a ^ (y & x)) + u;
+    b = b + i32x4.extract_lane(k, 2) + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+    a = a + i32x4.extract_lane(k, 3) + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+    k = i32x4.add(w0, v128.load(K, 64));
+    h = h + i32x4.extract_lane(k, 0) + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+    g = g + i32x4.extract_lane(k, 1) + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
     v = i32x4.add(i32x4.add(w0, s0(i32x4.shuffle(w0, w1, 1, 2, 3, 4))), i32x4.shuffle(w2, w3, 1, 2, 3, 4));
     v = i32x4.add(v, i32x4.shuffle(s1(w3), z, 2, 3, 4, 4));
     w0 = i32x4.add(v, i32x4.shuffle(z, s1(v), 0, 0, 4, 5));
-    v128.store(WK, i32x4.add(w0, v128.load(K, 128)), 128);
-    t = f + load<u32>(WK, 72); u = S1(c) + (e ^ (c & (d ^ e))); b = b + t + u; x = g ^ h; f = t + S0(g) + (h ^ (x & y)) + u;
-    t = e + load<u32>(WK, 76); u = S1(b) + (d ^ (b & (c ^ d))); a = a + t + u; y = f ^ g; e = t + S0(f) + (g ^ (y & x)) + u;
-    t = d + load<u32>(WK, 80); u = S1(a) + (c ^ (a & (b ^ c))); h = h + t + u; x = e ^ f; d = t + S0(e) + (f ^ (x & y)) + u;
-    t = c + load<u32>(WK, 84); u = S1(h) + (b ^ (h & (a ^ b))); g = g + t + u; y = d ^ e; c = t + S0(d) + (e ^ (y & x)) + u;
+    f = f + i32x4.extract_lane(k, 2) + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+    e = e + i32x4.extract_lane(k, 3) + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+    k = i32x4.add(w1, v128.load(K, 80));
+    d = d + i32x4.extract_lane(k, 0) + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+    c = c + i32x4.extract_lane(k, 1) + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
     v = i32x4.add(i32x4.add(w1, s0(i32x4.shuffle(w1, w2, 1, 2, 3, 4))), i32x4.shuffle(w3, w0, 1, 2, 3, 4));
     v = i32x4.add(v, i32x4.shuffle(s1(w0), z, 2, 3, 4, 4));
     w1 = i32x4.add(v, i32x4.shuffle(z, s1(v), 0, 0, 4, 5));
-    v128.store(WK, i32x4.add(w1, v128.load(K, 144)), 144);
-    t = b + load<u32>(WK, 88); u = S1(g) + (a ^ (g & (h ^ a))); f = f + t + u; x = c ^ d; b = t + S0(c) + (d ^ (x & y)) + u;
-    t = a + load<u32>(WK, 92); u = S1(f) + (h ^ (f & (g ^ h))); e = e + t + u; y = b ^ c; a = t + S0(b) + (c ^ (y & x)) + u;
-    t = h + load<u32>(WK, 96); u = S1(e) + (g ^ (e & (f ^ g))); d = d + t + u; x = a ^ b; h = t + S0(a) + (b ^ (x & y)) + u;
-    t = g + load<u32>(WK, 100); u = S1(d) + (f ^ (d & (e ^ f))); c = c + t + u; y = h ^ a; g = t + S0(h) + (a ^ (y & x)) + u;
+    b = b + i32x4.extract_lane(k, 2) + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+    a = a + i32x4.extract_lane(k, 3) + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+    k = i32x4.add(w2, v128.load(K, 96));
+    h = h + i32x4.extract_lane(k, 0) + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+    g = g + i32x4.extract_lane(k, 1) + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
     v = i32x4.add(i32x4.add(w2, s0(i32x4.shuffle(w2, w3, 1, 2, 3, 4))), i32x4.shuffle(w0, w1, 1, 2, 3, 4));
     v = i32x4.add(v, i32x4.shuffle(s1(w1), z, 2, 3, 4, 4));
     w2 = i32x4.add(v, i32x4.shuffle(z, s1(v), 0, 0, 4, 5));
-    v128.store(WK, i32x4.add(w2, v128.load(K, 160)), 160);
-    t = f + load<u32>(WK, 104); u = S1(c) + (e ^ (c & (d ^ e))); b = b + t + u; x = g ^ h; f = t + S0(g) + (h ^ (x & y)) + u;
-    t = e + load<u32>(WK, 108); u = S1(b) + (d ^ (b & (c ^ d))); a = a + t + u; y = f ^ g; e = t + S0(f) + (g ^ (y & x)) + u;
-    t = d + load<u32>(WK, 112); u = S1(a) + (c ^ (a & (b ^ c))); h = h + t + u; x = e ^ f; d = t + S0(e) + (f ^ (x & y)) + u;
-    t = c + load<u32>(WK, 116); u = S1(h) + (b ^ (h & (a ^ b))); g = g + t + u; y = d ^ e; c = t + S0(d) + (e ^ (y & x)) + u;
+    f = f + i32x4.extract_lane(k, 2) + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+    e = e + i32x4.extract_lane(k, 3) + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+    k = i32x4.add(w3, v128.load(K, 112));
+    d = d + i32x4.extract_lane(k, 0) + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+    c = c + i32x4.extract_lane(k, 1) + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
     v = i32x4.add(i32x4.add(w3, s0(i32x4.shuffle(w3, w0, 1, 2, 3, 4))), i32x4.shuffle(w1, w2, 1, 2, 3, 4));
     v = i32x4.add(v, i32x4.shuffle(s1(w2), z, 2, 3, 4, 4));
     w3 = i32x4.add(v, i32x4.shuffle(z, s1(v), 0, 0, 4, 5));
-    v128.store(WK, i32x4.add(w3, v128.load(K, 176)), 176);
-    t = b + load<u32>(WK, 120); u = S1(g) + (a ^ (g & (h ^ a))); f = f + t + u; x = c ^ d; b = t + S0(c) + (d ^ (x & y)) + u;
-    t = a + load<u32>(WK, 124); u = S1(f) + (h ^ (f & (g ^ h))); e = e + t + u; y = b ^ c; a = t + S0(b) + (c ^ (y & x)) + u;
-    t = h + load<u32>(WK, 128); u = S1(e) + (g ^ (e & (f ^ g))); d = d + t + u; x = a ^ b; h = t + S0(a) + (b ^ (x & y)) + u;
-    t = g + load<u32>(WK, 132); u = S1(d) + (f ^ (d & (e ^ f))); c = c + t + u; y = h ^ a; g = t + S0(h) + (a ^ (y & x)) + u;
+    b = b + i32x4.extract_lane(k, 2) + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+    a = a + i32x4.extract_lane(k, 3) + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+    k = i32x4.add(w0, v128.load(K, 128));
+    h = h + i32x4.extract_lane(k, 0) + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+    g = g + i32x4.extract_lane(k, 1) + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
     v = i32x4.add(i32x4.add(w0, s0(i32x4.shuffle(w0, w1, 1, 2, 3, 4))), i32x4.shuffle(w2, w3, 1, 2, 3, 4));
     v = i32x4.add(v, i32x4.shuffle(s1(w3), z, 2, 3, 4, 4));
     w0 = i32x4.add(v, i32x4.shuffle(z, s1(v), 0, 0, 4, 5));
-    v128.store(WK, i32x4.add(w0, v128.load(K, 192)), 192);
-    t = f + load<u32>(WK, 136); u = S1(c) + (e ^ (c & (d ^ e))); b = b + t + u; x = g ^ h; f = t + S0(g) + (h ^ (x & y)) + u;
-    t = e + load<u32>(WK, 140); u = S1(b) + (d ^ (b & (c ^ d))); a = a + t + u; y = f ^ g; e = t + S0(f) + (g ^ (y & x)) + u;
-    t = d + load<u32>(WK, 144); u = S1(a) + (c ^ (a & (b ^ c))); h = h + t + u; x = e ^ f; d = t + S0(e) + (f ^ (x & y)) + u;
-    t = c + load<u32>(WK, 148); u = S1(h) + (b ^ (h & (a ^ b))); g = g + t + u; y = d ^ e; c = t + S0(d) + (e ^ (y & x)) + u;
+    f = f + i32x4.extract_lane(k, 2) + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+    e = e + i32x4.extract_lane(k, 3) + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+    k = i32x4.add(w1, v128.load(K, 144));
+    d = d + i32x4.extract_lane(k, 0) + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+    c = c + i32x4.extract_lane(k, 1) + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
     v = i32x4.add(i32x4.add(w1, s0(i32x4.shuffle(w1, w2, 1, 2, 3, 4))), i32x4.shuffle(w3, w0, 1, 2, 3, 4));
     v = i32x4.add(v, i32x4.shuffle(s1(w0), z, 2, 3, 4, 4));
     w1 = i32x4.add(v, i32x4.shuffle(z, s1(v), 0, 0, 4, 5));
-    v128.store(WK, i32x4.add(w1, v128.load(K, 208)), 208);
-    t = b + load<u32>(WK, 152); u = S1(g) + (a ^ (g & (h ^ a))); f = f + t + u; x = c ^ d; b = t + S0(c) + (d ^ (x & y)) + u;
-    t = a + load<u32>(WK, 156); u = S1(f) + (h ^ (f & (g ^ h))); e = e + t + u; y = b ^ c; a = t + S0(b) + (c ^ (y & x)) + u;
-    t = h + load<u32>(WK, 160); u = S1(e) + (g ^ (e & (f ^ g))); d = d + t + u; x = a ^ b; h = t + S0(a) + (b ^ (x & y)) + u;
-    t = g + load<u32>(WK, 164); u = S1(d) + (f ^ (d & (e ^ f))); c = c + t + u; y = h ^ a; g = t + S0(h) + (a ^ (y & x)) + u;
+    b = b + i32x4.extract_lane(k, 2) + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+    a = a + i32x4.extract_lane(k, 3) + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+    k = i32x4.add(w2, v128.load(K, 160));
+    h = h + i32x4.extract_lane(k, 0) + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+    g = g + i32x4.extract_lane(k, 1) + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
     v = i32x4.add(i32x4.add(w2, s0(i32x4.shuffle(w2, w3, 1, 2, 3, 4))), i32x4.shuffle(w0, w1, 1, 2, 3, 4));
     v = i32x4.add(v, i32x4.shuffle(s1(w1), z, 2, 3, 4, 4));
     w2 = i32x4.add(v, i32x4.shuffle(z, s1(v), 0, 0, 4, 5));
-    v128.store(WK, i32x4.add(w2, v128.load(K, 224)), 224);
-    t = f + load<u32>(WK, 168); u = S1(c) + (e ^ (c & (d ^ e))); b = b + t + u; x = g ^ h; f = t + S0(g) + (h ^ (x & y)) + u;
-    t = e + load<u32>(WK, 172); u = S1(b) + (d ^ (b & (c ^ d))); a = a + t + u; y = f ^ g; e = t + S0(f) + (g ^ (y & x)) + u;
-    t = d + load<u32>(WK, 176); u = S1(a) + (c ^ (a & (b ^ c))); h = h + t + u; x = e ^ f; d = t + S0(e) + (f ^ (x & y)) + u;
-    t = c + load<u32>(WK, 180); u = S1(h) + (b ^ (h & (a ^ b))); g = g + t + u; y = d ^ e; c = t + S0(d) + (e ^ (y & x)) + u;
+    f = f + i32x4.extract_lane(k, 2) + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+    e = e + i32x4.extract_lane(k, 3) + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+    k = i32x4.add(w3, v128.load(K, 176));
+    d = d + i32x4.extract_lane(k, 0) + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+    c = c + i32x4.extract_lane(k, 1) + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
     v = i32x4.add(i32x4.add(w3, s0(i32x4.shuffle(w3, w0, 1, 2, 3, 4))), i32x4.shuffle(w1, w2, 1, 2, 3, 4));
     v = i32x4.add(v, i32x4.shuffle(s1(w2), z, 2, 3, 4, 4));
     w3 = i32x4.add(v, i32x4.shuffle(z, s1(v), 0, 0, 4, 5));
-    v128.store(WK, i32x4.add(w3, v128.load(K, 240)), 240);
-    t = b + load<u32>(WK, 184); u = S1(g) + (a ^ (g & (h ^ a))); f = f + t + u; x = c ^ d; b = t + S0(c) + (d ^ (x & y)) + u;
-    t = a + load<u32>(WK, 188); u = S1(f) + (h ^ (f & (g ^ h))); e = e + t + u; y = b ^ c; a = t + S0(b) + (c ^ (y & x)) + u;
-    t = h + load<u32>(WK, 192); u = S1(e) + (g ^ (e & (f ^ g))); d = d + t + u; x = a ^ b; h = t + S0(a) + (b ^ (x & y)) + u;
-    t = g + load<u32>(WK, 196); u = S1(d) + (f ^ (d & (e ^ f))); c = c + t + u; y = h ^ a; g = t + S0(h) + (a ^ (y & x)) + u;
-    t = f + load<u32>(WK, 200); u = S1(c) + (e ^ (c & (d ^ e))); b = b + t + u; x = g ^ h; f = t + S0(g) + (h ^ (x & y)) + u;
-    t = e + load<u32>(WK, 204); u = S1(b) + (d ^ (b & (c ^ d))); a = a + t + u; y = f ^ g; e = t + S0(f) + (g ^ (y & x)) + u;
-    t = d + load<u32>(WK, 208); u = S1(a) + (c ^ (a & (b ^ c))); h = h + t + u; x = e ^ f; d = t + S0(e) + (f ^ (x & y)) + u;
-    t = c + load<u32>(WK, 212); u = S1(h) + (b ^ (h & (a ^ b))); g = g + t + u; y = d ^ e; c = t + S0(d) + (e ^ (y & x)) + u;
-    t = b + load<u32>(WK, 216); u = S1(g) + (a ^ (g & (h ^ a))); f = f + t + u; x = c ^ d; b = t + S0(c) + (d ^ (x & y)) + u;
-    t = a + load<u32>(WK, 220); u = S1(f) + (h ^ (f & (g ^ h))); e = e + t + u; y = b ^ c; a = t + S0(b) + (c ^ (y & x)) + u;
-    t = h + load<u32>(WK, 224); u = S1(e) + (g ^ (e & (f ^ g))); d = d + t + u; x = a ^ b; h = t + S0(a) + (b ^ (x & y)) + u;
-    t = g + load<u32>(WK, 228); u = S1(d) + (f ^ (d & (e ^ f))); c = c + t + u; y = h ^ a; g = t + S0(h) + (a ^ (y & x)) + u;
-    t = f + load<u32>(WK, 232); u = S1(c) + (e ^ (c & (d ^ e))); b = b + t + u; x = g ^ h; f = t + S0(g) + (h ^ (x & y)) + u;
-    t = e + load<u32>(WK, 236); u = S1(b) + (d ^ (b & (c ^ d))); a = a + t + u; y = f ^ g; e = t + S0(f) + (g ^ (y & x)) + u;
-    t = d + load<u32>(WK, 240); u = S1(a) + (c ^ (a & (b ^ c))); h = h + t + u; x = e ^ f; d = t + S0(e) + (f ^ (x & y)) + u;
-    t = c + load<u32>(WK, 244); u = S1(h) + (b ^ (h & (a ^ b))); g = g + t + u; y = d ^ e; c = t + S0(d) + (e ^ (y & x)) + u;
-    t = b + load<u32>(WK, 248); u = S1(g) + (a ^ (g & (h ^ a))); f = f + t + u; x = c ^ d; b = t + S0(c) + (d ^ (x & y)) + u;
-    t = a + load<u32>(WK, 252); u = S1(f) + (h ^ (f & (g ^ h))); e = e + t + u; y = b ^ c; a = t + S0(b) + (c ^ (y & x)) + u;
+    b = b + i32x4.extract_lane(k, 2) + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+    a = a + i32x4.extract_lane(k, 3) + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+    k = i32x4.add(w0, v128.load(K, 192));
+    h = h + i32x4.extract_lane(k, 0) + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+    g = g + i32x4.extract_lane(k, 1) + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
+    f = f + i32x4.extract_lane(k, 2) + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+    e = e + i32x4.extract_lane(k, 3) + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+    k = i32x4.add(w1, v128.load(K, 208));
+    d = d + i32x4.extract_lane(k, 0) + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+    c = c + i32x4.extract_lane(k, 1) + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
+    b = b + i32x4.extract_lane(k, 2) + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+    a = a + i32x4.extract_lane(k, 3) + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
+    k = i32x4.add(w2, v128.load(K, 224));
+    h = h + i32x4.extract_lane(k, 0) + (g ^ (e & (f ^ g))) + S1(e); d += h; x = a ^ b; h = h + (b ^ (x & y)) + S0(a);
+    g = g + i32x4.extract_lane(k, 1) + (f ^ (d & (e ^ f))) + S1(d); c += g; y = h ^ a; g = g + (a ^ (y & x)) + S0(h);
+    f = f + i32x4.extract_lane(k, 2) + (e ^ (c & (d ^ e))) + S1(c); b += f; x = g ^ h; f = f + (h ^ (x & y)) + S0(g);
+    e = e + i32x4.extract_lane(k, 3) + (d ^ (b & (c ^ d))) + S1(b); a += e; y = f ^ g; e = e + (g ^ (y & x)) + S0(f);
+    k = i32x4.add(w3, v128.load(K, 240));
+    d = d + i32x4.extract_lane(k, 0) + (c ^ (a & (b ^ c))) + S1(a); h += d; x = e ^ f; d = d + (f ^ (x & y)) + S0(e);
+    c = c + i32x4.extract_lane(k, 1) + (b ^ (h & (a ^ b))) + S1(h); g += c; y = d ^ e; c = c + (e ^ (y & x)) + S0(d);
+    b = b + i32x4.extract_lane(k, 2) + (a ^ (g & (h ^ a))) + S1(g); f += b; x = c ^ d; b = b + (d ^ (x & y)) + S0(c);
+    a = a + i32x4.extract_lane(k, 3) + (h ^ (f & (g ^ h))) + S1(f); e += a; y = b ^ c; a = a + (c ^ (y & x)) + S0(b);
     // Step 4: the new chaining value.
     a += load<u32>(ctx, 0); b += load<u32>(ctx, 4); c += load<u32>(ctx, 8); d += load<u32>(ctx, 12);
     e += load<u32>(ctx, 16); f += load<u32>(ctx, 20); g += load<u32>(ctx, 24); h += load<u32>(ctx, 28);

@@ -1,5 +1,5 @@
 // HKDF (RFC 5869) with HMAC-SHA-1/SHA-2, over asm/hkdf.ts: the expand loop runs in WASM.
-import { hashSpec } from './hash.js';
+import { hashSpec } from './hash-spec.js';
 import { hmac } from './hmac.js';
 import type { HashAlgorithm } from './types.js';
 import { SCRATCH_SIZE, heap, scratch, wasm } from './wasm.js';

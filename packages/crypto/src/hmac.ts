@@ -1,5 +1,6 @@
 // HMAC (RFC 2104) over SHA-1/SHA-2, on asm/hmac.ts: the key pads are absorbed once per key.
-import { hash, hashSpec, type HashSpec } from './hash.js';
+import { hash } from './hash.js';
+import { hashSpec, type HashSpec } from './hash-spec.js';
 import type { HashAlgorithm, Mac } from './types.js';
 import { SCRATCH_SIZE, WasmHandle, aux, heap, scratch, wasm } from './wasm.js';
 
@@ -20,7 +21,7 @@ function keyContext(alg: HashAlgorithm, spec: HashSpec, ctx: number, key: Uint8A
   if (k !== key) k.fill(0);
 }
 
-/** Feeds data to the MAC at ctx through the scratch region (as absorb() in hash.ts), wiping it afterwards. */
+/** Feeds data to the MAC at ctx through the scratch region (as absorb() in hash-spec.ts), wiping it afterwards. */
 function absorbMac(id: number, ctx: number, data: Uint8Array): void {
   const len = data.length;
   if (len === 0) return;

@@ -1,5 +1,5 @@
 // The TLS 1.2 PRF (RFC 5246 §5) over asm/prf.ts: PRF(secret, label, seed) = P_hash(secret, label || seed).
-import { hashSpec } from './hash.js';
+import { hashSpec } from './hash-spec.js';
 import { SCRATCH_SIZE, heap, scratch, wasm } from './wasm.js';
 
 const encoder = new TextEncoder();
