@@ -1,0 +1,341 @@
+// Command-line flags → typed options. openssl-style single-dash long flags (`-connect host:port`), parsed
+// by yargs-parser with short-option groups off. Every value is checked here, so the commands themselves
+// only see well-formed options; mistakes are a UsageError (exit status 2) naming the flag.
+import { isIP } from 'node:net';
+import { cipherSuiteByName, refusedCipherReason, type EcdheGroup } from '@sanstls/core';
+import parser from 'yargs-parser';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+interface CommonArgs {
+  /** Cipher suites as IANA names, in preference order; undefined for the defaults. */
+  readonly cipherSuites: readonly string[] | undefined;
+  readonly groups: readonly EcdheGroup[] | undefined;
+  readonly alpn: readonly string[] | undefined;
+  /** No connection summaries, only data (and errors). */
+  readonly quiet: boolean;
+  /** Print every handshake message as it crosses the wire. */
+  readonly trace: boolean;
+}
+
+export interface ClientArgs extends CommonArgs {
+  readonly host: string;
+  readonly port: number;
+  /** SNI and the name the certificate must match (default: the host of -connect). */
+  readonly serverName: string;
+  /** Trust anchors file (PEM); undefined means Node's bundled Mozilla roots. */
+  readonly caFile: string | undefined;
+  /** Stdin end of file does not close the connection. */
+  readonly ignEof: boolean;
+  /** Send LF from stdin as CRLF. */
+  readonly crlf: boolean;
+  /** Print the server's chain as PEM. */
+  readonly showCerts: boolean;
+}
+
+export interface ServerArgs extends CommonArgs {
+  /** Listen address; undefined listens on every interface. */
+  readonly host: string | undefined;
+  readonly port: number;
+  /** Certificate chain file (PEM, leaf first); undefined generates a self-signed one for localhost. */
+  readonly certFile: string | undefined;
+  /** Private key file (PEM); defaults to the certificate file. */
+  readonly keyFile: string | undefined;
+  /** A second certificate and key (say RSA next to ECDSA); the suite decides which is used. */
+  readonly dcertFile: string | undefined;
+  readonly dkeyFile: string | undefined;
+  /** Answer an HTTP GET with a status page, then close. */
+  readonly www: boolean;
+  /** Echo each line received back reversed. */
+  readonly rev: boolean;
+  /** Exit after this many connections. */
+  readonly naccept: number | undefined;
+}
+
+export interface CertgenArgs {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly commonName: string;
+  readonly dnsNames: readonly string[];
+  readonly ipAddresses: readonly string[];
+  readonly days: number;
+}
+
+export type Command =
+  | { readonly command: 'help'; readonly topic: string | undefined }
+  | { readonly command: 'version' }
+  | { readonly command: 's_client'; readonly args: ClientArgs }
+  | { readonly command: 's_server'; readonly args: ServerArgs }
+  | { readonly command: 'certgen'; readonly args: CertgenArgs };
+
+/** Group names as OpenSSL, NIST and SEC spell them. */
+const GROUP_ALIASES: Record<string, EcdheGroup> = {
+  x25519: 'x25519',
+  'p-256': 'secp256r1',
+  prime256v1: 'secp256r1',
+  secp256r1: 'secp256r1',
+  'p-384': 'secp384r1',
+  secp384r1: 'secp384r1',
+};
+
+/** Parses an -groups list (colon-separated, as OpenSSL). */
+export function parseGroups(list: string): EcdheGroup[] {
+  const out: EcdheGroup[] = [];
+  for (const raw of splitList(list, /[:,]/)) {
+    const g = GROUP_ALIASES[raw.toLowerCase()];
+    if (!g) throw new UsageError(`-groups: unsupported group "${raw}" (sanstls has X25519, P-256, P-384)`);
+    if (!out.includes(g)) out.push(g);
+  }
+  if (out.length === 0) throw new UsageError('-groups: empty list');
+  return out;
+}
+
+/** Parses a -cipher list: OpenSSL or IANA suite names separated by colons (commas and spaces also work). */
+export function parseCiphers(list: string): string[] {
+  const out: string[] = [];
+  for (const raw of splitList(list, /[:,\s]/)) {
+    if (/^[!+\-@]/.test(raw) || /^(ALL|DEFAULT|HIGH|MEDIUM|LOW|COMPLEMENTOFDEFAULT|aRSA|aECDSA|kEECDH|EECDH|ECDHE|AESGCM|CHACHA20)$/i.test(raw)) {
+      throw new UsageError(`-cipher: "${raw}": cipher-string keywords and operators are not supported, list suites by name`);
+    }
+    const refused = refusedCipherReason(raw);
+    if (refused) throw new UsageError(`-cipher: ${refused}`);
+    const suite = cipherSuiteByName(raw);
+    if (!suite) {
+      const tls13 = /^TLS_(AES|CHACHA20)_/i.test(raw) ? ' (a TLS 1.3 suite: sanstls speaks TLS 1.2)' : '';
+      throw new UsageError(`-cipher: unknown cipher suite "${raw}"${tls13}`);
+    }
+    if (!out.includes(suite.iana)) out.push(suite.iana);
+  }
+  if (out.length === 0) throw new UsageError('-cipher: empty list');
+  return out;
+}
+
+/** Parses an -alpn list (comma-separated, as OpenSSL). */
+export function parseAlpn(list: string): string[] {
+  const out = splitList(list, /,/);
+  for (const p of out) {
+    if (Buffer.byteLength(p) > 255) throw new UsageError(`-alpn: protocol name longer than 255 bytes: ${p.slice(0, 20)}...`);
+  }
+  if (out.length === 0) throw new UsageError('-alpn: empty list');
+  return out;
+}
+
+function splitList(list: string, sep: RegExp): string[] {
+  return list
+    .split(sep)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function parsePort(s: string, flag: string, allowZero: boolean): number {
+  if (!/^\d+$/.test(s)) throw new UsageError(`${flag}: bad port "${s}"`);
+  const n = Number(s);
+  if (n > 65535 || (n === 0 && !allowZero)) throw new UsageError(`${flag}: port ${n} out of range`);
+  return n;
+}
+
+/** "host:port", "[v6]:port", "host" or ":port"; a bare IPv6 literal has no port. */
+export function parseHostPort(s: string, flag: string, defaultPort: number, allowZero = false): { host: string | undefined; port: number } {
+  const v6 = /^\[([^\]]+)\](?::(\d*))?$/.exec(s);
+  if (v6) {
+    if (isIP(v6[1]!) !== 6) throw new UsageError(`${flag}: bad IPv6 address "${v6[1]}"`);
+    return { host: v6[1]!, port: v6[2] ? parsePort(v6[2], flag, allowZero) : defaultPort };
+  }
+  if (isIP(s) === 6) return { host: s, port: defaultPort };
+  const i = s.lastIndexOf(':');
+  if (i < 0) return { host: s.length > 0 ? s : undefined, port: defaultPort };
+  const host = s.slice(0, i);
+  return { host: host.length > 0 ? host : undefined, port: parsePort(s.slice(i + 1), flag, allowZero) };
+}
+
+const CLIENT_STRINGS = ['connect', 'servername', 'CAfile', 'cipher', 'groups', 'curves', 'alpn', 'cert', 'key'] as const;
+const CLIENT_BOOLEANS = ['quiet', 'trace', 'ign_eof', 'crlf', 'showcerts', 'verify_return_error', 'tls1_2', 'help'] as const;
+const SERVER_STRINGS = ['accept', 'port', 'cert', 'key', 'dcert', 'dkey', 'cipher', 'groups', 'curves', 'alpn', 'naccept'] as const;
+const SERVER_BOOLEANS = ['quiet', 'trace', 'www', 'rev', 'tls1_2', 'help'] as const;
+const CERTGEN_STRINGS = ['out', 'keyout', 'subj', 'dns', 'ip', 'days'] as const;
+const CERTGEN_BOOLEANS = ['help'] as const;
+
+type Parsed = Record<string, unknown> & { _: (string | number)[] };
+
+function parseFlags(argv: readonly string[], strings: readonly string[], booleans: readonly string[]): Parsed {
+  const parsed = parser([...argv], {
+    string: [...strings],
+    boolean: [...booleans],
+    configuration: {
+      'short-option-groups': false,
+      'camel-case-expansion': false,
+      'dot-notation': false,
+      'parse-numbers': false,
+      'parse-positional-numbers': false,
+      'boolean-negation': false,
+      'duplicate-arguments-array': false,
+      'unknown-options-as-args': false,
+    },
+  }) as Parsed;
+  const known = new Set([...strings, ...booleans, '_', '--']);
+  for (const key of Object.keys(parsed)) {
+    if (!known.has(key)) throw new UsageError(`unknown option -${key}`);
+  }
+  for (const key of strings) {
+    const v = parsed[key];
+    if (v !== undefined && (typeof v !== 'string' || v.length === 0)) throw new UsageError(`-${key} needs a value`);
+  }
+  return parsed;
+}
+
+const str = (p: Parsed, k: string): string | undefined => p[k] as string | undefined;
+const bool = (p: Parsed, k: string): boolean => p[k] === true;
+
+function commonArgs(p: Parsed): CommonArgs {
+  const groups = str(p, 'groups') ?? str(p, 'curves');
+  const cipher = str(p, 'cipher');
+  const alpn = str(p, 'alpn');
+  return {
+    cipherSuites: cipher === undefined ? undefined : parseCiphers(cipher),
+    groups: groups === undefined ? undefined : parseGroups(groups),
+    alpn: alpn === undefined ? undefined : parseAlpn(alpn),
+    quiet: bool(p, 'quiet'),
+    trace: bool(p, 'trace'),
+  };
+}
+
+function clientArgs(argv: readonly string[]): ClientArgs {
+  const p = parseFlags(argv, CLIENT_STRINGS, CLIENT_BOOLEANS);
+  if (p._.length > 1) throw new UsageError(`unexpected argument ${String(p._[1])}`);
+  if (str(p, 'cert') !== undefined || str(p, 'key') !== undefined) {
+    throw new UsageError('-cert/-key: client certificates are not supported yet by the sanstls core');
+  }
+  const target = str(p, 'connect') ?? (p._[0] !== undefined ? String(p._[0]) : 'localhost:4433');
+  const { host = 'localhost', port } = parseHostPort(target, '-connect', 4433);
+  return {
+    ...commonArgs(p),
+    host,
+    port,
+    serverName: str(p, 'servername') ?? host,
+    caFile: str(p, 'CAfile'),
+    ignEof: bool(p, 'ign_eof'),
+    crlf: bool(p, 'crlf'),
+    showCerts: bool(p, 'showcerts'),
+  };
+}
+
+function serverArgs(argv: readonly string[]): ServerArgs {
+  const p = parseFlags(argv, SERVER_STRINGS, SERVER_BOOLEANS);
+  if (p._.length > 0) throw new UsageError(`unexpected argument ${String(p._[0])}`);
+  const accept = str(p, 'accept') ?? str(p, 'port') ?? '4433';
+  const { host, port } = parseHostPort(/^\d+$/.test(accept) ? `:${accept}` : accept, '-accept', 4433, true);
+  const naccept = str(p, 'naccept');
+  if (naccept !== undefined && !/^[1-9]\d*$/.test(naccept)) throw new UsageError(`-naccept: bad count "${naccept}"`);
+  if (bool(p, 'www') && bool(p, 'rev')) throw new UsageError('-www and -rev exclude each other');
+  const cert = str(p, 'cert');
+  if (str(p, 'key') !== undefined && cert === undefined) throw new UsageError('-key needs -cert');
+  const dcert = str(p, 'dcert');
+  if (str(p, 'dkey') !== undefined && dcert === undefined) throw new UsageError('-dkey needs -dcert');
+  return {
+    ...commonArgs(p),
+    host,
+    port,
+    certFile: cert,
+    keyFile: str(p, 'key'),
+    dcertFile: dcert,
+    dkeyFile: str(p, 'dkey'),
+    www: bool(p, 'www'),
+    rev: bool(p, 'rev'),
+    naccept: naccept === undefined ? undefined : Number(naccept),
+  };
+}
+
+function certgenArgs(argv: readonly string[]): CertgenArgs {
+  const p = parseFlags(argv, CERTGEN_STRINGS, CERTGEN_BOOLEANS);
+  if (p._.length > 0) throw new UsageError(`unexpected argument ${String(p._[0])}`);
+  const subj = str(p, 'subj') ?? 'localhost';
+  const cn = /^\/?CN=([^/]+)$/i.exec(subj)?.[1] ?? subj;
+  const ips = str(p, 'ip') === undefined ? ['127.0.0.1'] : splitList(str(p, 'ip')!, /,/);
+  for (const ip of ips) if (isIP(ip) === 0) throw new UsageError(`-ip: not an IP address: ${ip}`);
+  const days = str(p, 'days') ?? '30';
+  if (!/^[1-9]\d{0,4}$/.test(days)) throw new UsageError(`-days: bad number "${days}"`);
+  return {
+    certFile: str(p, 'out') ?? 'cert.pem',
+    keyFile: str(p, 'keyout') ?? 'key.pem',
+    commonName: cn,
+    dnsNames: str(p, 'dns') === undefined ? [cn] : splitList(str(p, 'dns')!, /,/),
+    ipAddresses: ips,
+    days: Number(days),
+  };
+}
+
+/** argv without the node executable and script path. */
+export function parseCommandLine(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '-help' || command === '--help' || command === '-h') {
+    return { command: 'help', topic: rest[0] };
+  }
+  if (command === 'version' || command === '-version' || command === '--version') return { command: 'version' };
+  if (rest.includes('-help') || rest.includes('--help')) return { command: 'help', topic: command };
+  switch (command) {
+    case 's_client':
+      return { command, args: clientArgs(rest) };
+    case 's_server':
+      return { command, args: serverArgs(rest) };
+    case 'certgen':
+      return { command, args: certgenArgs(rest) };
+    default:
+      throw new UsageError(`unknown command "${command}" (try: s_client, s_server, certgen, help)`);
+  }
+}
+
+export const USAGE: Record<'main' | 's_client' | 's_server' | 'certgen', string> = {
+  main: `Usage: sanstls <command> [options]
+
+Commands:
+  s_client   connect to a TLS 1.2 server, send stdin, print what comes back
+  s_server   accept TLS 1.2 connections (-www for a status page)
+  certgen    write a fresh self-signed ECDSA P-256 certificate and key
+  help       this text; "sanstls help s_client" for a command's options
+
+Exit status: 0 handshake succeeded (and the connection ended cleanly), 1 the handshake (or the
+connection attempt) failed, 2 bad usage, 3 the handshake succeeded but the connection later failed.`,
+  s_client: `Usage: sanstls s_client [-connect host:port] [options]
+
+  -connect host:port   server to connect to (default localhost:4433; [v6addr]:port for IPv6)
+  -servername name     SNI and the name the certificate must match (default: the -connect host)
+  -CAfile file         trust anchors, PEM (default: Node's bundled Mozilla CA list)
+  -cipher list         suites, colon-separated, OpenSSL or IANA names
+                       (ECDHE-RSA-AES128-GCM-SHA256 or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)
+  -groups list         key exchange groups, colon-separated: X25519, P-256, P-384
+  -alpn list           ALPN protocols, comma-separated (h2,http/1.1)
+  -quiet               print no connection summary, only data and errors
+  -trace               print each handshake message as it crosses the wire
+  -showcerts           print the server's certificate chain as PEM
+  -crlf                send LF from stdin as CRLF
+  -ign_eof             keep the connection open at end of stdin
+  -verify_return_error accepted for compatibility: an unverified server is always refused
+
+Stdin is sent once the handshake is done; what the server sends is written to stdout, everything
+else to stderr. At end of stdin, close_notify is sent and s_client waits for the server to close.`,
+  s_server: `Usage: sanstls s_server [-accept [host:]port] [options]
+
+  -accept [host:]port  where to listen (default 4433 on every interface; 0 picks a free port)
+  -port port           the same as -accept port
+  -cert file           certificate chain, PEM, leaf first (default: a fresh self-signed
+                       certificate for localhost / 127.0.0.1)
+  -key file            private key, PEM (default: the -cert file)
+  -dcert file, -dkey file  a second certificate and key (e.g. RSA beside ECDSA)
+  -cipher list         suites, colon-separated, OpenSSL or IANA names
+  -groups list         key exchange groups, colon-separated: X25519, P-256, P-384
+  -alpn list           ALPN protocols to accept, comma-separated, in preference order
+  -www                 answer an HTTP GET with a status page, then close
+  -rev                 send each line received back reversed
+  -naccept n           exit after n connections
+  -quiet               print no connection summaries
+  -trace               print each handshake message as it crosses the wire
+
+Without -www or -rev, data received is written to stdout and stdin is sent to every open connection.
+The address actually bound is printed as "ACCEPT host:port" on stderr.`,
+  certgen: `Usage: sanstls certgen [-out cert.pem] [-keyout key.pem] [-subj CN] [-dns a,b] [-ip a,b] [-days n]
+
+Writes a self-signed ECDSA P-256 server certificate (serverAuth, CA:FALSE) and its PKCS#8 key.
+Defaults: CN and DNS name localhost, IP 127.0.0.1, 30 days.`,
+};
