@@ -1,0 +1,304 @@
+// A CryptoProvider over node:crypto (OpenSSL): the `crypto: 'native'` option. Same interface and the same
+// outputs as the WASM default, so the core cannot tell them apart. Key exchange (ECDHE) is not part of the
+// provider interface yet; it stays in the core.
+import nodeCrypto from 'node:crypto';
+import type { Aead, AeadAlgorithm, CbcCipherKey, CryptoProvider, Hash, HashAlgorithm, Mac } from '@sanstls/crypto';
+
+const EMPTY = new Uint8Array(0);
+const TAG = 16;
+
+const HASH_SIZES: Readonly<Record<HashAlgorithm, { readonly out: number; readonly block: number }>> = {
+  sha1: { out: 20, block: 64 },
+  sha256: { out: 32, block: 64 },
+  sha384: { out: 48, block: 128 },
+  sha512: { out: 64, block: 128 },
+};
+
+function sizes(alg: HashAlgorithm): { readonly out: number; readonly block: number } {
+  const s = Object.hasOwn(HASH_SIZES, alg) ? HASH_SIZES[alg] : undefined;
+  if (!s) throw new TypeError(`native crypto: unsupported hash '${String(alg)}'`);
+  return s;
+}
+
+function checkRange(buf: Uint8Array, offset: number, length: number, extra: number): void {
+  if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length + extra > buf.length) {
+    throw new RangeError('native crypto: offset/length outside the buffer');
+  }
+}
+
+const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
+
+/** AES-GCM or ChaCha20-Poly1305 bound to one key; a cipher object per call (OpenSSL's EVP contexts). */
+class NativeAead implements Aead {
+  readonly keyLength: number;
+  readonly nonceLength = 12;
+  readonly tagLength = TAG;
+  readonly #cipher: 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
+  #key: Buffer | undefined;
+
+  constructor(algorithm: AeadAlgorithm, key: Uint8Array) {
+    const want = algorithm === 'AES-128-GCM' ? 16 : 32;
+    if (key.length !== want) throw new RangeError(`${algorithm}: key must be ${want} bytes`);
+    this.#cipher = algorithm === 'AES-128-GCM' ? 'aes-128-gcm' : algorithm === 'AES-256-GCM' ? 'aes-256-gcm' : 'chacha20-poly1305';
+    this.keyLength = want;
+    this.#key = Buffer.from(key);
+  }
+
+  #keyBuf(): Buffer {
+    if (!this.#key) throw new Error('native crypto: AEAD used after dispose()');
+    return this.#key;
+  }
+
+  #checkNonce(nonce: Uint8Array): void {
+    if (this.#cipher === 'chacha20-poly1305' ? nonce.length !== 12 : nonce.length === 0) {
+      throw new RangeError(`${this.#cipher}: bad nonce length ${nonce.length}`);
+    }
+  }
+
+  /** ciphertext and tag of plaintext (a view; not modified). */
+  #encrypt(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): { ct: Buffer; tag: Buffer } {
+    this.#checkNonce(nonce);
+    const c = nodeCrypto.createCipheriv(this.#cipher as 'aes-128-gcm', this.#keyBuf(), nonce, { authTagLength: TAG });
+    c.setAAD(aad, { plaintextLength: plaintext.length });
+    const a = c.update(plaintext);
+    const b = c.final();
+    return { ct: b.length === 0 ? a : Buffer.concat([a, b]), tag: c.getAuthTag() };
+  }
+
+  /** The plaintext, or null when the tag does not verify (then no plaintext leaves this function). */
+  #decrypt(nonce: Uint8Array, ct: Uint8Array, tag: Uint8Array, aad: Uint8Array): Buffer | null {
+    this.#checkNonce(nonce);
+    const d = nodeCrypto.createDecipheriv(this.#cipher as 'aes-128-gcm', this.#keyBuf(), nonce, { authTagLength: TAG });
+    d.setAAD(aad, { plaintextLength: ct.length });
+    d.setAuthTag(tag);
+    const a = d.update(ct);
+    try {
+      const b = d.final();
+      return b.length === 0 ? a : Buffer.concat([a, b]);
+    } catch {
+      a.fill(0);
+      return null;
+    }
+  }
+
+  seal(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
+    const { ct, tag } = this.#encrypt(nonce, plaintext, aad);
+    const out = new Uint8Array(ct.length + TAG);
+    out.set(ct);
+    out.set(tag, ct.length);
+    return out;
+  }
+
+  open(nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array | null {
+    if (sealed.length < TAG) return null;
+    const n = sealed.length - TAG;
+    const pt = this.#decrypt(nonce, sealed.subarray(0, n), sealed.subarray(n), aad);
+    return pt ? new Uint8Array(pt) : null;
+  }
+
+  sealInPlace(buf: Uint8Array, offset: number, length: number, nonce: Uint8Array, aad: Uint8Array = EMPTY): void {
+    checkRange(buf, offset, length, TAG);
+    const { ct, tag } = this.#encrypt(nonce, buf.subarray(offset, offset + length), aad);
+    buf.set(ct, offset);
+    buf.set(tag, offset + length);
+  }
+
+  openInPlace(buf: Uint8Array, offset: number, length: number, nonce: Uint8Array, aad: Uint8Array = EMPTY): number {
+    checkRange(buf, offset, length, 0);
+    if (length < TAG) return -1;
+    const n = length - TAG;
+    const pt = this.#decrypt(nonce, buf.subarray(offset, offset + n), buf.subarray(offset + n, offset + length), aad);
+    if (!pt) return -1;
+    buf.set(pt, offset);
+    pt.fill(0);
+    return n;
+  }
+
+  dispose(): void {
+    this.#key?.fill(0);
+    this.#key = undefined;
+  }
+}
+
+/** AES-CBC without padding; `iv` is updated in place to the last ciphertext block, as the WASM AesCbc does. */
+class NativeCbc implements CbcCipherKey {
+  readonly #cipher: string;
+  #key: Buffer | undefined;
+
+  constructor(key: Uint8Array) {
+    if (key.length !== 16 && key.length !== 24 && key.length !== 32) throw new RangeError('aes-cbc: key must be 16, 24 or 32 bytes');
+    this.#cipher = `aes-${key.length * 8}-cbc`;
+    this.#key = Buffer.from(key);
+  }
+
+  #run(encrypt: boolean, buf: Uint8Array, offset: number, length: number, iv: Uint8Array): void {
+    checkRange(buf, offset, length, 0);
+    if (length % 16 !== 0) throw new RangeError('aes-cbc: length must be a multiple of 16');
+    if (iv.length !== 16) throw new RangeError('aes-cbc: iv must be 16 bytes');
+    if (!this.#key) throw new Error('native crypto: CBC key used after dispose()');
+    if (length === 0) return;
+    const input = buf.subarray(offset, offset + length);
+    const nextIv = encrypt ? undefined : input.slice(length - 16);
+    const c = encrypt
+      ? nodeCrypto.createCipheriv(this.#cipher, this.#key, iv)
+      : nodeCrypto.createDecipheriv(this.#cipher, this.#key, iv);
+    c.setAutoPadding(false);
+    const a = c.update(input);
+    const b = c.final();
+    buf.set(a, offset);
+    buf.set(b, offset + a.length);
+    iv.set(encrypt ? buf.subarray(offset + length - 16, offset + length) : nextIv!);
+  }
+
+  encryptInPlace(buf: Uint8Array, offset: number, length: number, iv: Uint8Array): void {
+    this.#run(true, buf, offset, length, iv);
+  }
+
+  decryptInPlace(buf: Uint8Array, offset: number, length: number, iv: Uint8Array): void {
+    this.#run(false, buf, offset, length, iv);
+  }
+
+  dispose(): void {
+    this.#key?.fill(0);
+    this.#key = undefined;
+  }
+}
+
+/** A running hash over node's Hash; clone() is Hash.copy(). */
+class NativeHash implements Hash {
+  readonly outputLength: number;
+  readonly blockLength: number;
+  #h: nodeCrypto.Hash;
+
+  constructor(readonly algorithm: HashAlgorithm, from?: nodeCrypto.Hash) {
+    const s = sizes(algorithm);
+    this.outputLength = s.out;
+    this.blockLength = s.block;
+    this.#h = from ?? nodeCrypto.createHash(algorithm);
+  }
+
+  update(data: Uint8Array): this {
+    this.#h.update(data);
+    return this;
+  }
+
+  digest(): Uint8Array {
+    const d = u8(this.#h.digest());
+    this.#h = nodeCrypto.createHash(this.algorithm);
+    return d;
+  }
+
+  clone(): Hash {
+    return new NativeHash(this.algorithm, this.#h.copy());
+  }
+
+  reset(): this {
+    this.#h = nodeCrypto.createHash(this.algorithm);
+    return this;
+  }
+
+  dispose(): void {
+    this.#h = nodeCrypto.createHash(this.algorithm);
+  }
+}
+
+/**
+ * HMAC (RFC 2104) from two keyed hash states (inner and outer pads absorbed once), copied per message:
+ * node's Hmac cannot be cloned, node's Hash can.
+ */
+class NativeHmac implements Mac {
+  readonly outputLength: number;
+  #inner: nodeCrypto.Hash;
+  #outer: nodeCrypto.Hash;
+  #running: nodeCrypto.Hash;
+
+  constructor(readonly algorithm: HashAlgorithm, key: Uint8Array | { inner: nodeCrypto.Hash; outer: nodeCrypto.Hash; running: nodeCrypto.Hash }) {
+    const s = sizes(algorithm);
+    this.outputLength = s.out;
+    if (key instanceof Uint8Array) {
+      const k = new Uint8Array(s.block);
+      k.set(key.length > s.block ? nodeCrypto.createHash(algorithm).update(key).digest() : key);
+      const ipad = k.map((x) => x ^ 0x36);
+      const opad = k.map((x) => x ^ 0x5c);
+      this.#inner = nodeCrypto.createHash(algorithm).update(ipad);
+      this.#outer = nodeCrypto.createHash(algorithm).update(opad);
+      k.fill(0);
+      ipad.fill(0);
+      opad.fill(0);
+      this.#running = this.#inner.copy();
+    } else {
+      this.#inner = key.inner;
+      this.#outer = key.outer;
+      this.#running = key.running;
+    }
+  }
+
+  update(data: Uint8Array): this {
+    this.#running.update(data);
+    return this;
+  }
+
+  digest(): Uint8Array {
+    const inner = this.#running.digest();
+    const out = u8(this.#outer.copy().update(inner).digest());
+    this.#running = this.#inner.copy();
+    return out;
+  }
+
+  clone(): Mac {
+    return new NativeHmac(this.algorithm, { inner: this.#inner.copy(), outer: this.#outer.copy(), running: this.#running.copy() });
+  }
+
+  reset(): this {
+    this.#running = this.#inner.copy();
+    return this;
+  }
+
+  dispose(): void {
+    this.#running = this.#inner.copy();
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** The TLS 1.2 PRF (RFC 5246 §5): P_hash(secret, label || seed) with node's HMAC. */
+function prf(algorithm: 'sha256' | 'sha384', secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
+  if (algorithm !== 'sha256' && algorithm !== 'sha384') throw new TypeError(`prf: unsupported hash '${String(algorithm)}'`);
+  if (!Number.isSafeInteger(length) || length < 0) throw new RangeError('prf: length must be a non-negative integer');
+  const l = encoder.encode(label);
+  const s = new Uint8Array(l.length + seed.length);
+  s.set(l);
+  s.set(seed, l.length);
+  const out = new Uint8Array(length);
+  let a: Buffer = nodeCrypto.createHmac(algorithm, secret).update(s).digest();
+  for (let off = 0; off < length; ) {
+    const block = nodeCrypto.createHmac(algorithm, secret).update(a).update(s).digest();
+    const n = Math.min(block.length, length - off);
+    out.set(block.subarray(0, n), off);
+    off += n;
+    block.fill(0);
+    const next = nodeCrypto.createHmac(algorithm, secret).update(a).digest();
+    a.fill(0);
+    a = next;
+  }
+  a.fill(0);
+  return out;
+}
+
+/** node:crypto (OpenSSL) for every symmetric primitive the core uses. */
+export const nodeCryptoProvider: CryptoProvider = {
+  name: 'node',
+  aead: (algorithm, key) => new NativeAead(algorithm, key),
+  cbc: (key) => new NativeCbc(key),
+  hash: (algorithm) => new NativeHash(algorithm),
+  hmac: (algorithm, key) => {
+    if (!(key instanceof Uint8Array)) throw new TypeError('hmac: key must be a Uint8Array');
+    return new NativeHmac(algorithm, key);
+  },
+  prf,
+  randomBytes: (length) => {
+    const out = new Uint8Array(length);
+    nodeCrypto.randomFillSync(out);
+    return out;
+  },
+};

@@ -1,0 +1,151 @@
+// The node:crypto provider against the WASM default on random inputs: every output must be identical.
+import { randomBytes, randomInt } from 'node:crypto';
+import { wasmProvider, type AeadAlgorithm, type HashAlgorithm } from '@sanstls/crypto';
+import { describe, expect, it } from 'vitest';
+import { nodeCryptoProvider as native } from '../src/native-provider.js';
+
+const rnd = (n: number) => new Uint8Array(randomBytes(n));
+const ROUNDS = 40;
+const AEADS: [AeadAlgorithm, number][] = [['AES-128-GCM', 16], ['AES-256-GCM', 32], ['CHACHA20-POLY1305', 32]];
+const HASHES: HashAlgorithm[] = ['sha1', 'sha256', 'sha384', 'sha512'];
+/** Lengths around block and record boundaries, plus a random one. */
+const lengths = () => [0, 1, 15, 16, 17, 63, 64, 65, 1000, 16384, randomInt(0, 70_000)];
+
+describe('nodeCryptoProvider ≡ wasmProvider', () => {
+  for (const [alg, keyLen] of AEADS) {
+    it(`${alg}: seal/open and the in-place forms agree, forgeries fail in both`, () => {
+      for (let r = 0; r < ROUNDS; r++) {
+        const key = rnd(keyLen);
+        const a = native.aead(alg, key);
+        const b = wasmProvider.aead(alg, key);
+        expect(a.tagLength).toBe(b.tagLength);
+        expect(a.nonceLength).toBe(b.nonceLength);
+        for (const n of lengths().slice(r % 3 === 0 ? 0 : 8)) {
+          const nonce = rnd(12);
+          const aad = rnd(randomInt(0, 30));
+          const pt = rnd(n);
+          const s1 = a.seal(nonce, pt, aad);
+          expect(Buffer.from(s1).equals(Buffer.from(b.seal(nonce, pt, aad)))).toBe(true);
+          expect(Buffer.from(b.open(nonce, s1, aad)!).equals(Buffer.from(pt))).toBe(true);
+          expect(Buffer.from(a.open(nonce, s1, aad)!).equals(Buffer.from(pt))).toBe(true);
+
+          // In place at an offset inside a larger buffer.
+          const off = randomInt(0, 9);
+          const buf1 = new Uint8Array(off + n + 16 + 3);
+          buf1.set(pt, off);
+          const buf2 = buf1.slice();
+          a.sealInPlace(buf1, off, n, nonce, aad);
+          b.sealInPlace(buf2, off, n, nonce, aad);
+          expect(Buffer.from(buf1).equals(Buffer.from(buf2))).toBe(true);
+          expect(a.openInPlace(buf1, off, n + 16, nonce, aad)).toBe(n);
+          expect(Buffer.from(buf1.subarray(off, off + n)).equals(Buffer.from(pt))).toBe(true);
+
+          // A flipped bit: both refuse, and the in-place buffer is left as it was.
+          const bad = s1.slice();
+          bad[randomInt(0, bad.length)]! ^= 1 << randomInt(0, 8);
+          expect(a.open(nonce, bad, aad)).toBeNull();
+          expect(b.open(nonce, bad, aad)).toBeNull();
+          const badCopy = bad.slice();
+          expect(a.openInPlace(bad, 0, bad.length, nonce, aad)).toBe(-1);
+          expect(Buffer.from(bad).equals(Buffer.from(badCopy))).toBe(true);
+        }
+        a.dispose();
+        b.dispose();
+      }
+    });
+  }
+
+  it('AES-CBC without padding: in place, chained IVs', () => {
+    for (let r = 0; r < ROUNDS; r++) {
+      const key = rnd([16, 32][r % 2]!);
+      const a = native.cbc(key);
+      const b = wasmProvider.cbc(key);
+      const blocks = randomInt(0, 300);
+      const off = randomInt(0, 5);
+      const data = rnd(off + blocks * 16 + 2);
+      const iv = rnd(16);
+      const ivA = iv.slice();
+      const ivB = iv.slice();
+      const x = data.slice();
+      const y = data.slice();
+      a.encryptInPlace(x, off, blocks * 16, ivA);
+      b.encryptInPlace(y, off, blocks * 16, ivB);
+      expect(Buffer.from(x).equals(Buffer.from(y))).toBe(true);
+      expect(Buffer.from(ivA).equals(Buffer.from(ivB))).toBe(true);
+      const ivMid = ivA.slice();
+      // A second call continues the chain the same way.
+      a.encryptInPlace(x, off, blocks * 16, ivA);
+      b.encryptInPlace(y, off, blocks * 16, ivB);
+      expect(Buffer.from(x).equals(Buffer.from(y))).toBe(true);
+      const ivD1 = ivMid.slice();
+      const ivD2 = ivMid.slice();
+      const x2 = x.slice();
+      a.decryptInPlace(x, off, blocks * 16, ivD1);
+      b.decryptInPlace(x2, off, blocks * 16, ivD2);
+      expect(Buffer.from(x).equals(Buffer.from(x2))).toBe(true);
+      expect(Buffer.from(ivD1).equals(Buffer.from(ivD2))).toBe(true);
+      a.decryptInPlace(x, off, blocks * 16, iv.slice());
+      expect(Buffer.from(x).equals(Buffer.from(data))).toBe(true);
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  for (const alg of HASHES) {
+    it(`${alg}: hash with clone, reuse after digest, and HMAC with clone`, () => {
+      for (let r = 0; r < ROUNDS; r++) {
+        const h1 = native.hash(alg);
+        const h2 = wasmProvider.hash(alg);
+        expect([h1.outputLength, h1.blockLength]).toEqual([h2.outputLength, h2.blockLength]);
+        const m1 = rnd(randomInt(0, 3000));
+        const m2 = rnd(randomInt(0, 3000));
+        h1.update(m1);
+        h2.update(m1);
+        const c1 = h1.clone();
+        const c2 = h2.clone();
+        h1.update(m2);
+        h2.update(m2);
+        expect(Buffer.from(h1.digest()).equals(Buffer.from(h2.digest()))).toBe(true);
+        expect(Buffer.from(c1.digest()).equals(Buffer.from(c2.digest()))).toBe(true);
+        // After digest() both are reset.
+        expect(Buffer.from(h1.update(m2).digest()).equals(Buffer.from(h2.update(m2).digest()))).toBe(true);
+
+        const key = rnd([0, 1, 20, 64, 128, 200][r % 6]!);
+        const k1 = native.hmac(alg, key);
+        const k2 = wasmProvider.hmac(alg, key);
+        k1.update(m1);
+        k2.update(m1);
+        const kc1 = k1.clone();
+        const kc2 = k2.clone();
+        k1.update(m2);
+        k2.update(m2);
+        expect(Buffer.from(k1.digest()).equals(Buffer.from(k2.digest()))).toBe(true);
+        expect(Buffer.from(kc1.digest()).equals(Buffer.from(kc2.digest()))).toBe(true);
+        expect(Buffer.from(k1.update(m2).digest()).equals(Buffer.from(k2.update(m2).digest()))).toBe(true);
+        k1.reset().update(m1);
+        k2.reset().update(m1);
+        expect(Buffer.from(k1.digest()).equals(Buffer.from(k2.digest()))).toBe(true);
+      }
+    });
+  }
+
+  it('TLS PRF (sha256, sha384) for random secrets, labels, seeds and lengths', () => {
+    for (let r = 0; r < ROUNDS * 2; r++) {
+      const alg = r % 2 === 0 ? 'sha256' : 'sha384';
+      const secret = rnd(randomInt(0, 100));
+      const label = ['master secret', 'key expansion', 'client finished', 'x'][r % 4]!;
+      const seed = rnd(randomInt(0, 80));
+      const len = randomInt(0, 200);
+      const x = native.prf(alg, secret, label, seed, len);
+      const y = wasmProvider.prf(alg, secret, label, seed, len);
+      expect(Buffer.from(x).equals(Buffer.from(y))).toBe(true);
+    }
+  });
+
+  it('randomBytes gives the asked length and varies', () => {
+    const a = native.randomBytes(32);
+    const b = native.randomBytes(32);
+    expect(a.length).toBe(32);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+  });
+});
