@@ -8,3 +8,4 @@ export * from './gcm';
 export * from './bignum';
 export * from './aes';
 export * from './sha1'; export * from './sha256'; export * from './sha512'; export * from './hmac'; export * from './prf'; export * from './hkdf';
+export { tls_cbc_mte_open } from './cbc_mac';

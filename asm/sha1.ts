@@ -2,6 +2,7 @@
 // (SHA1_CTX bytes): H0..H4 as native u32 at 0, message length in bytes (u64) at 32, bytes buffered (u32) at
 // 40, the partial block at 64. a..e live in locals and all 80 rounds are unrolled; the schedule is computed
 // with SIMD, four words per v128, into WK = W[t] + K[t], interleaved with the rounds.
+import { count_compressions } from './hash_count';
 
 const SHA1_CTX: usize = 128;
 
@@ -15,6 +16,7 @@ const WK = memory.data(320, 16);
 
 /** Compresses n 64-byte blocks at p into the chaining value of ctx (§6.1.2). */
 function sha1_blocks(ctx: usize, p: usize, n: usize): void {
+  count_compressions(n); // test builds only (asm/hash_count.ts); nothing in the release build
   let a = load<u32>(ctx, 0), b = load<u32>(ctx, 4), c = load<u32>(ctx, 8), d = load<u32>(ctx, 12), e = load<u32>(ctx, 16);
   // §4.2.1: K for rounds 0-19, 20-39, 40-59, 60-79.
   const k0 = i32x4.splat(0x5a827999), k1 = i32x4.splat(0x6ed9eba1), k2 = i32x4.splat(0x8f1bbcdc), k3 = i32x4.splat(0xca62c1d6);

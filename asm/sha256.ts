@@ -2,6 +2,7 @@
 // in bytes (u64) at 32, bytes buffered (u32) at 40, the partial block at 64. The compression function keeps
 // a..h in locals and runs all 64 rounds unrolled; the message schedule is computed with SIMD, four words per
 // v128, interleaved with the rounds, which take W[t] + K[t] from lanes of a v128 local.
+import { count_compressions } from './hash_count';
 
 const SHA256_CTX: usize = 128;
 
@@ -33,6 +34,7 @@ const K = memory.data<u32>([
 
 /** Compresses n 64-byte blocks at p into the chaining value of ctx (§6.2.2). */
 function sha256_blocks(ctx: usize, p: usize, n: usize): void {
+  count_compressions(n); // test builds only (asm/hash_count.ts); nothing in the release build
   let a = load<u32>(ctx, 0), b = load<u32>(ctx, 4), c = load<u32>(ctx, 8), d = load<u32>(ctx, 12);
   let e = load<u32>(ctx, 16), f = load<u32>(ctx, 20), g = load<u32>(ctx, 24), h = load<u32>(ctx, 28);
   const z = i32x4.splat(0);

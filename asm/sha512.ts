@@ -3,6 +3,7 @@
 // buffered (u32) at 72, the partial block at 128. As in sha256.ts, a..h live in locals and all 80 rounds are
 // unrolled; the schedule is computed with SIMD (two words per v128) into WK = W[t] + K[t], interleaved with
 // the rounds.
+import { count_compressions } from './hash_count';
 
 const SHA512_CTX: usize = 256;
 
@@ -49,6 +50,7 @@ const WK = memory.data(640, 16);
 
 /** Compresses n 128-byte blocks at p into the chaining value of ctx (§6.4.2). */
 function sha512_blocks(ctx: usize, p: usize, n: usize): void {
+  count_compressions(n); // test builds only (asm/hash_count.ts); nothing in the release build
   let a = load<u64>(ctx, 0), b = load<u64>(ctx, 8), c = load<u64>(ctx, 16), d = load<u64>(ctx, 24);
   let e = load<u64>(ctx, 32), f = load<u64>(ctx, 40), g = load<u64>(ctx, 48), h = load<u64>(ctx, 56);
   for (; n; n--, p += 128) {

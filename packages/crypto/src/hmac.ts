@@ -1,4 +1,5 @@
 // HMAC (RFC 2104) over SHA-1/SHA-2, on asm/hmac.ts: the key pads are absorbed once per key.
+import { HMAC_CONTEXT } from './cbc-mac.js';
 import { hash } from './hash.js';
 import { hashSpec, type HashSpec } from './hash-spec.js';
 import type { HashAlgorithm, Mac } from './types.js';
@@ -70,6 +71,27 @@ export class Hmac extends WasmHandle implements Mac {
     const d = m.slice(out, out + n);
     m.fill(0, out, out + n);
     return d;
+  }
+
+  /**
+   * Writes the MAC to out[offset, offset + outputLength) without allocating (the record layer's path), then
+   * resets like digest().
+   */
+  digestInto(out: Uint8Array, offset = 0): void {
+    const n = this.outputLength;
+    if (!Number.isInteger(offset) || offset < 0 || offset + n > out.length) {
+      throw new RangeError(`hmac: digestInto needs ${n} bytes at offset ${offset} of a ${out.length}-byte array`);
+    }
+    const p = aux();
+    wasm().hmac_final(this.#spec.id, this.ptr, p);
+    const m = heap();
+    for (let i = 0; i < n; i++) out[offset + i] = m[p + i]!;
+    m.fill(0, p, p + n);
+  }
+
+  /** Internal (cbc-mac.ts): the pointer of the HMAC context block. */
+  [HMAC_CONTEXT](): number {
+    return this.ptr;
   }
 
   clone(): Hmac {

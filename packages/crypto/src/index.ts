@@ -7,3 +7,4 @@ export * from './aes.js';
 export * from './rsa/index.js';
 export * from './hash.js'; export * from './hmac.js'; export * from './prf.js'; export * from './hkdf.js';
 export * from './provider.js';
+export { cbcRecordOpen, canOpenCbcRecord } from './cbc-mac.js';

@@ -46,6 +46,12 @@ export interface Mac {
   update(data: Uint8Array): this;
   /** Finishes and returns the MAC; the object is then reset (same key) and may be reused. */
   digest(): Uint8Array;
+  /**
+   * As digest(), but writes the MAC to out[offset, offset + outputLength) (offset defaults to 0) instead of
+   * allocating it. Optional for now so that providers written before it still fit; callers fall back to
+   * digest() when it is absent.
+   */
+  digestInto?(out: Uint8Array, offset?: number): void;
   clone(): Mac;
   reset(): this;
   dispose(): void;

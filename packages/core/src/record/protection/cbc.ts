@@ -1,8 +1,13 @@
 // CBC block-cipher protection with HMAC: MAC-then-encrypt (RFC 5246 §6.2.3.2) and encrypt-then-MAC
 // (RFC 7366). Both send a fresh random IV in front of every record (TLS 1.1+).
-import type { Mac } from '@sanstls/crypto';
+//
+// MAC-then-encrypt records are checked against Lucky Thirteen by @sanstls/crypto's cbcRecordOpen when the
+// MAC is its WASM Hmac: padding check, HMAC over a number of compression blocks fixed by the record length
+// and MAC comparison in one constant-time WASM call. Any other Mac implementation (a native provider) goes
+// through Lucky13Verifier, the same method in TypeScript on the generic Mac interface.
+import { canOpenCbcRecord, cbcRecordOpen, type Hmac, type Mac } from '@sanstls/crypto';
 import { diffBytes, ltMask, nonZeroMask } from './ct.js';
-import { Lucky13Verifier } from './lucky13.js';
+import { Lucky13Verifier, macInto } from './lucky13.js';
 import {
   badRecordMac,
   defaultRandom,
@@ -49,8 +54,13 @@ export class CbcProtector implements RecordProtector {
   private readonly macLength: number;
   private readonly header = new Uint8Array(13);
   private readonly iv: Uint8Array;
+  /** MAC-then-encrypt with the WASM Hmac: the constant-time WASM check. */
+  private readonly wasmMac: Hmac | null;
+  /** MAC-then-encrypt with another Mac: the TypeScript check, with a second instance burning blocks. */
   private readonly verifier: Lucky13Verifier | null;
   private readonly dummy: Mac | null;
+  /** The computed MAC of encrypt-then-MAC records, wiped after each comparison. */
+  private readonly computed: Uint8Array;
 
   constructor(opts: CbcProtectorOptions) {
     this.cipher = opts.cipher;
@@ -64,7 +74,9 @@ export class CbcProtector implements RecordProtector {
     this.prefixLength = this.block;
     // Padding is 1..block bytes including padding_length (we send the minimum).
     this.maxSuffixLength = this.macLength + this.block;
-    this.dummy = this.etm ? null : this.mac.clone();
+    this.computed = new Uint8Array(this.macLength);
+    this.wasmMac = !this.etm && canOpenCbcRecord(this.mac) ? this.mac : null;
+    this.dummy = this.etm || this.wasmMac ? null : this.mac.clone();
     this.verifier = this.dummy ? new Lucky13Verifier(this.mac, this.dummy) : null;
   }
 
@@ -81,13 +93,13 @@ export class CbcProtector implements RecordProtector {
       const c = bl + total;
       writePseudoHeader(this.header, seq, type, version, c);
       this.mac.update(this.header).update(buf.subarray(offset, offset + c));
-      buf.set(this.mac.digest(), offset + c);
+      macInto(this.mac, buf, offset + c);
       return c + this.macLength;
     }
     // RFC 5246 §6.2.3.2: MAC over seq + type + version + length + content, then pad and encrypt.
     writePseudoHeader(this.header, seq, type, version, length);
     this.mac.update(this.header).update(buf.subarray(data, data + length));
-    buf.set(this.mac.digest(), data + length);
+    macInto(this.mac, buf, data + length);
     const total = this.pad(buf, data, length + this.macLength);
     this.random(iv);
     this.encrypt(buf, data, total, iv);
@@ -122,7 +134,9 @@ export class CbcProtector implements RecordProtector {
     if (L < bl || L % bl !== 0 || L < this.macLength + 1) throw badRecordMac();
     const p = fragment.slice(bl);
     this.decrypt(p, fragment.subarray(0, bl));
-    const content = this.verifier!.verify(p, type, version, seq);
+    const content = this.wasmMac
+      ? cbcRecordOpen(this.wasmMac, seq, type, version, p, 0, L)
+      : this.verifier!.verify(p, type, version, seq);
     if (content < 0) throw badRecordMac();
     return p.subarray(0, content);
   }
@@ -134,7 +148,8 @@ export class CbcProtector implements RecordProtector {
     // RFC 7366 §3: verify the MAC before decrypting anything.
     writePseudoHeader(this.header, seq, type, version, c);
     this.mac.update(this.header).update(fragment.subarray(0, c));
-    const computed = this.mac.digest();
+    const computed = this.computed;
+    macInto(this.mac, computed, 0);
     const macDiff = diffBytes(computed, 0, fragment, c, this.macLength);
     computed.fill(0);
     if (macDiff !== 0) throw badRecordMac();

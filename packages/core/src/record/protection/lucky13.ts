@@ -1,5 +1,8 @@
 // The MAC-then-encrypt CBC check of RFC 5246 §6.2.3.2 written against Lucky Thirteen (AlFardan and
 // Paterson, 2013): the padding check and the MAC computation cost the same whatever the padding length.
+// This is the fallback for Mac implementations other than @sanstls/crypto's WASM Hmac (cbc.ts uses the
+// constant-time WASM cbcRecordOpen for that one): JavaScript gives no timing guarantees, and the copies of
+// the content to the Mac have a secret length.
 import type { HashAlgorithm, Mac } from '@sanstls/crypto';
 import { diffBytes, eqMask, ltMask, nonZeroMask } from './ct.js';
 import { writePseudoHeader } from './types.js';
@@ -23,6 +26,17 @@ const SHAPES: Record<HashAlgorithm, MdShape> = {
  */
 const variableBlocks = (shape: MdShape, m: number): number => (m + shape.lengthField) >> shape.blockShift;
 
+/** Finishes `mac` into out[offset, offset + outputLength): digestInto when the Mac has it, else digest(). */
+export function macInto(mac: Mac, out: Uint8Array, offset: number): void {
+  if (mac.digestInto) {
+    mac.digestInto(out, offset);
+    return;
+  }
+  const d = mac.digest();
+  out.set(d, offset);
+  d.fill(0);
+}
+
 /**
  * Verifies a decrypted MAC-then-encrypt record body `p` = content || MAC || padding || padding_length
  * (p.length is public: a multiple of the block length, at least macLength + 1) and returns the content
@@ -42,6 +56,7 @@ export class Lucky13Verifier {
   private readonly header = new Uint8Array(13);
   private readonly rotated: Uint8Array;
   private readonly received: Uint8Array;
+  private readonly computed: Uint8Array;
   private readonly dummyInput: Uint8Array;
 
   /** `mac` computes the record MAC; `dummy` is a second instance (same key or any) burning blocks. */
@@ -55,6 +70,7 @@ export class Lucky13Verifier {
     this.macLength = mac.outputLength;
     this.rotated = new Uint8Array(this.macLength);
     this.received = new Uint8Array(this.macLength);
+    this.computed = new Uint8Array(this.macLength);
     // Content lengths differ by at most 255, so at most ceil(255 / B) + 1 extra blocks (+1 spare byte).
     this.dummyInput = new Uint8Array((((255 >> this.shape.blockShift) + 2) << this.shape.blockShift) + 1);
   }
@@ -84,7 +100,8 @@ export class Lucky13Verifier {
     writePseudoHeader(this.header, seq, type, version, content);
     this.mac.update(this.header);
     this.mac.update(p.subarray(0, content));
-    const computed = this.mac.digest();
+    const computed = this.computed;
+    macInto(this.mac, computed, 0);
     const extra = variableBlocks(this.shape, 13 + maxContent) - variableBlocks(this.shape, 13 + content);
     this.burn(extra);
 
