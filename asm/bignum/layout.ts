@@ -2,7 +2,8 @@
 // number of n little-endian u32 limbs followed by zero limbs (at least 4): the SIMD loops of mont_mul read
 // up to 3 limbs past the end and rely on them being zero. Nothing may write past limb n-1 of a slot
 // except bn_mul's product (up to n + 8 limbs), which the caller wipes before reuse. n is a multiple of 4
-// (R = 2^(32n) > N works for any such n), so numbers are whole 16-byte vectors.
+// (R = 2^(32n) > N works for any such n), so numbers are whole 16-byte vectors. The column-pair loops
+// also read limb -1 of S_NR and S_BR: the last pad limb of S_N and S_ONE, which therefore come first.
 
 export const H_N: usize = 0; // limb count n
 export const H_N0INV: usize = 4; // -N^-1 mod 2^32

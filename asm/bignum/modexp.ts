@@ -76,8 +76,14 @@ export function bn_modexp_vartime(ctx: usize, r: usize, base: usize, e: usize, l
   const acc = slot(ctx, S_ACC);
   const b = slot(ctx, S_SEL);
   memory.copy(b, base, nb);
-  memory.copy(acc, slot(ctx, S_R1), nb);
-  for (let i = len << 3; i-- > 0; ) {
+  let i = len << 3;
+  while (i > 0 && !bit(e, len, i - 1)) i--; // skip leading zero bits
+  if (i == 0) {
+    memory.copy(r, slot(ctx, S_R1), nb); // e = 0
+    return;
+  }
+  memory.copy(acc, b, nb); // the top bit
+  for (i--; i-- > 0; ) {
     mont_sqr(ctx, acc, acc);
     if (bit(e, len, i)) mont_mul(ctx, acc, acc, b);
   }

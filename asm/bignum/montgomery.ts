@@ -17,10 +17,36 @@ import { H_N0INV, S_BR, S_M, S_N, S_NR, limbs, slot } from './layout';
   }
 }
 
-// The lower columns (k < n) form a serial chain: m[k] needs the whole sum of column k, which contains
-// m[k-1]*N[1]. That last term is added as a scalar, so the vector loop of column k only reads m[0..k-2]
-// (m[k-1] is still 0 in memory), and m[k-1] is then written as part of a whole aligned 16-byte chunk
-// (the register mv), so the next column's vector load of that chunk is forwarded from the store.
+// Columns go in pairs (k even, k + 1): one loop setup per pair, and the loads of a[j] and m[j] shared.
+// The pair's joint range runs one limb past each column's own; those extra products meet a zero: a pad
+// past the end of a number, or index -1 of br / Nr (the last pad limb of the slot before, layout.ts).
+// The lower columns (k < n) form a serial chain: m[k] needs all of column k, which contains
+// m[k-1]*N[1] and m[k-2]*N[2]. The two newest digits stay in registers and are added as scalar products;
+// the vector loops only read digits written a pair earlier, as aligned 8-byte halves of a 16-byte chunk
+// register, so the loads of a chunk are forwarded from whole-chunk stores.
+
+// @ts-ignore: decorator
+@inline function lo32(x: u64): u64 {
+  return x & 0xffffffff;
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): u64 {
+  return <u64>i64x2.extract_lane(v, 0) + <u64>i64x2.extract_lane(v, 1);
+}
+
+/** Writes digits m[i], m[i+1] (i even), packed in d, through the chunk register mv; returns it. */
+// @ts-ignore: decorator
+@inline function putDigits(m: usize, mv: v128, i: u32, d: u64): v128 {
+  const p = m + (<usize>(i & ~3) << 2);
+  if (i & 2) {
+    v128.store(p, i64x2.replace_lane(mv, 1, d));
+    return i64x2.splat(0);
+  }
+  const w = i64x2.replace_lane(mv, 0, d);
+  v128.store(p, w);
+  return w;
+}
 
 /** r = a*b/R mod N. r may alias a and/or b. */
 export function mont_mul(ctx: usize, r: usize, a: usize, b: usize): void {
@@ -35,78 +61,125 @@ export function mont_mul(ctx: usize, r: usize, a: usize, b: usize): void {
   memory.fill(m, 0, nb);
   const N0 = <u64>load<u32>(N);
   const N1 = <u64>load<u32>(N, 4);
-  const lanes = i32x4(0, 1, 2, 3);
-  let mv = i32x4.splat(0);
-  let mprev: u32 = 0;
+  const N2 = <u64>load<u32>(N, 8);
+  const N3 = <u64>load<u32>(N, 12);
+  let mv = i64x2.splat(0);
+  let d0: u64 = 0; // pending digits m[k-2], m[k-1]
+  let d1: u64 = 0;
   let c: u64 = 0;
-  const last: u32 = 2 * n - 1;
-  for (let k: u32 = 0; k < last; k++) {
-    // Column k: sum over j of a[j]*b[k-j] + m[j]*N[k-j], j in [jlo, jhi]; b[k-j] = br[j + n-1-k].
-    const jlo: u32 = k < n ? 0 : k - n + 1;
-    const jhi: u32 = k < n ? k : n - 1;
-    const off = (<usize>(jlo + n - 1 - k)) << 2;
-    let pa = a + (<usize>jlo << 2);
-    let pm = m + (<usize>jlo << 2);
+  for (let k: u32 = 0; k < n; k += 2) {
+    // Column k: a[j]*b[k-j] + m[j]*N[k-j] = a[j]*br[j+n-1-k] + m[j]*Nr[j+n-1-k]; column k+1: one limb lower.
+    const off = <usize>(n - 1 - k) << 2;
+    let pa = a;
+    let pm = m;
     let pb = br + off;
     let pn = Nr + off;
-    const end = a + (<usize>(jhi + 1) << 2);
-    let full = i64x2.splat(0);
-    let hi = i64x2.splat(0);
+    const end = a + (<usize>(k + 2) << 2);
+    let f0 = i64x2.splat(0);
+    let h0 = i64x2.splat(0);
+    let f1 = i64x2.splat(0);
+    let h1 = i64x2.splat(0);
     do {
       const va = v128.load(pa);
-      const vb = v128.load(pb);
       const vm = v128.load(pm);
-      const vn = v128.load(pn);
-      const p0 = i64x2.extmul_low_i32x4_u(va, vb);
-      const p1 = i64x2.extmul_high_i32x4_u(va, vb);
-      const p2 = i64x2.extmul_low_i32x4_u(vm, vn);
-      const p3 = i64x2.extmul_high_i32x4_u(vm, vn);
-      full = i64x2.add(full, i64x2.add(i64x2.add(p0, p1), i64x2.add(p2, p3)));
-      hi = i64x2.add(
-        hi,
-        i64x2.add(
-          i64x2.add(i64x2.shr_u(p0, 32), i64x2.shr_u(p1, 32)),
-          i64x2.add(i64x2.shr_u(p2, 32), i64x2.shr_u(p3, 32)),
-        ),
-      );
+      const vb0 = v128.load(pb);
+      const vn0 = v128.load(pn);
+      const vb1 = v128.load(pb - 4);
+      const vn1 = v128.load(pn - 4);
+      let x0 = i64x2.extmul_low_i32x4_u(va, vb0);
+      let x1 = i64x2.extmul_high_i32x4_u(va, vb0);
+      let x2 = i64x2.extmul_low_i32x4_u(vm, vn0);
+      let x3 = i64x2.extmul_high_i32x4_u(vm, vn0);
+      f0 = i64x2.add(f0, i64x2.add(i64x2.add(x0, x1), i64x2.add(x2, x3)));
+      h0 = i64x2.add(h0, i64x2.add(
+        i64x2.add(i64x2.shr_u(x0, 32), i64x2.shr_u(x1, 32)), i64x2.add(i64x2.shr_u(x2, 32), i64x2.shr_u(x3, 32))));
+      x0 = i64x2.extmul_low_i32x4_u(va, vb1);
+      x1 = i64x2.extmul_high_i32x4_u(va, vb1);
+      x2 = i64x2.extmul_low_i32x4_u(vm, vn1);
+      x3 = i64x2.extmul_high_i32x4_u(vm, vn1);
+      f1 = i64x2.add(f1, i64x2.add(i64x2.add(x0, x1), i64x2.add(x2, x3)));
+      h1 = i64x2.add(h1, i64x2.add(
+        i64x2.add(i64x2.shr_u(x0, 32), i64x2.shr_u(x1, 32)), i64x2.add(i64x2.shr_u(x2, 32), i64x2.shr_u(x3, 32))));
       pa += 16;
-      pb += 16;
       pm += 16;
+      pb += 16;
       pn += 16;
     } while (pa < end);
-    const F = <u64>i64x2.extract_lane(full, 0) + <u64>i64x2.extract_lane(full, 1);
-    const H = <u64>i64x2.extract_lane(hi, 0) + <u64>i64x2.extract_lane(hi, 1);
-    const L = F - (H << 32) + c; // low halves + carry in, < 2^43
-    if (k < n) {
-      const t = <u64>mprev * N1; // m[k-1]*N[1], left out of the vector loop
-      const L2 = L + (t & 0xffffffff);
-      const lo = L2 & 0xffffffff;
-      const mk = <u32>lo * n0inv; // makes column k vanish: lo + mk*N0 = 0 mod 2^32
-      c = (L2 >> 32) + H + (t >> 32) + ((lo + <u64>mk * N0) >> 32);
-      if (k > 0) mv = putM(m, mv, k - 1, mprev, lanes);
-      mprev = mk;
-      if (k == n - 1) mv = putM(m, mv, k, mk, lanes);
-    } else {
-      store<u32>(r + (<usize>(k - n) << 2), <u32>L);
-      c = (L >> 32) + H;
-    }
+    // Column k, plus m[k-2]*N[2] + m[k-1]*N[1]; its digit m[k] makes it vanish mod 2^32.
+    const H0 = hsum(h0);
+    const s0 = d0 * N2;
+    const s1 = d1 * N1;
+    const L0 = hsum(f0) - (H0 << 32) + c + lo32(s0) + lo32(s1);
+    const m0 = <u64>(<u32>L0 * n0inv);
+    c = (L0 >> 32) + H0 + (s0 >> 32) + (s1 >> 32) + ((lo32(L0) + m0 * N0) >> 32);
+    // Column k+1, plus m[k-2]*N[3] + m[k-1]*N[2] + m[k]*N[1].
+    const H1 = hsum(h1);
+    const s2 = d0 * N3;
+    const s3 = d1 * N2;
+    const s4 = m0 * N1;
+    const L1 = hsum(f1) - (H1 << 32) + c + lo32(s2) + lo32(s3) + lo32(s4);
+    const m1 = <u64>(<u32>L1 * n0inv);
+    c = (L1 >> 32) + H1 + (s2 >> 32) + (s3 >> 32) + (s4 >> 32) + ((lo32(L1) + m1 * N0) >> 32);
+    if (k >= 2) mv = putDigits(m, mv, k - 2, d0 | (d1 << 32));
+    d0 = m0;
+    d1 = m1;
   }
-  store<u32>(r + nb - 4, <u32>c);
-  reduce_once(ctx, r, <u32>(c >> 32));
-}
-
-/** Writes m[i] = v through the chunk register mv (see above) and returns the register for i + 1. */
-// @ts-ignore: decorator
-@inline function putM(m: usize, mv: v128, i: u32, v: u32, lanes: v128): v128 {
-  const w = v128.bitselect(i32x4.splat(v), mv, i32x4.eq(lanes, i32x4.splat(i & 3)));
-  v128.store(m + (<usize>(i & ~3) << 2), w);
-  return (i & 3) == 3 ? i32x4.splat(0) : w;
+  putDigits(m, mv, n - 2, d0 | (d1 << 32));
+  // Upper columns k >= n: j in [k-n+1, n-1]; the pair (2n-2, 2n-1) ends with the empty column 2n-1.
+  for (let k: u32 = n; k < 2 * n; k += 2) {
+    const jlo = <usize>(k - n + 1) << 2;
+    let pa = a + jlo;
+    let pm = m + jlo;
+    let pb = br;
+    let pn = Nr;
+    const end = a + nb;
+    let f0 = i64x2.splat(0);
+    let h0 = i64x2.splat(0);
+    let f1 = i64x2.splat(0);
+    let h1 = i64x2.splat(0);
+    do {
+      const va = v128.load(pa);
+      const vm = v128.load(pm);
+      const vb0 = v128.load(pb);
+      const vn0 = v128.load(pn);
+      const vb1 = v128.load(pb - 4);
+      const vn1 = v128.load(pn - 4);
+      let x0 = i64x2.extmul_low_i32x4_u(va, vb0);
+      let x1 = i64x2.extmul_high_i32x4_u(va, vb0);
+      let x2 = i64x2.extmul_low_i32x4_u(vm, vn0);
+      let x3 = i64x2.extmul_high_i32x4_u(vm, vn0);
+      f0 = i64x2.add(f0, i64x2.add(i64x2.add(x0, x1), i64x2.add(x2, x3)));
+      h0 = i64x2.add(h0, i64x2.add(
+        i64x2.add(i64x2.shr_u(x0, 32), i64x2.shr_u(x1, 32)), i64x2.add(i64x2.shr_u(x2, 32), i64x2.shr_u(x3, 32))));
+      x0 = i64x2.extmul_low_i32x4_u(va, vb1);
+      x1 = i64x2.extmul_high_i32x4_u(va, vb1);
+      x2 = i64x2.extmul_low_i32x4_u(vm, vn1);
+      x3 = i64x2.extmul_high_i32x4_u(vm, vn1);
+      f1 = i64x2.add(f1, i64x2.add(i64x2.add(x0, x1), i64x2.add(x2, x3)));
+      h1 = i64x2.add(h1, i64x2.add(
+        i64x2.add(i64x2.shr_u(x0, 32), i64x2.shr_u(x1, 32)), i64x2.add(i64x2.shr_u(x2, 32), i64x2.shr_u(x3, 32))));
+      pa += 16;
+      pm += 16;
+      pb += 16;
+      pn += 16;
+    } while (pa < end);
+    const H0 = hsum(h0);
+    const L0 = hsum(f0) - (H0 << 32) + c;
+    store<u32>(r + (<usize>(k - n) << 2), <u32>L0);
+    c = (L0 >> 32) + H0;
+    const H1 = hsum(h1);
+    const L1 = hsum(f1) - (H1 << 32) + c;
+    store<u32>(r + (<usize>(k + 1 - n) << 2), <u32>L1);
+    c = (L1 >> 32) + H1;
+  }
+  reduce_once(ctx, r, <u32>c);
 }
 
 /**
- * r = a^2/R mod N. As mont_mul, but each cross product a[j]*a[k-j] (j < k-j) is summed once and doubled, plus
- * the square a[k/2]^2 on even columns: 1.5 n^2 products instead of 2 n^2. The half-range loop has an
- * arbitrary length, so its last vector is masked (lanes past the midpoint hold real limbs, not pads).
+ * r = a^2/R mod N. As mont_mul, but each cross product a[j]*a[k-j] (j < k-j) is summed once and doubled:
+ * 1.5 n^2 products instead of 2 n^2. A pair's cross-product range [jlo, k/2] is that of column k + 1;
+ * for column k it also holds the square a[k/2]^2 once, which doubling counts twice, so it is subtracted
+ * once. Lanes past k/2 hold real limbs, so the last vector of that range is masked.
  */
 export function mont_sqr(ctx: usize, r: usize, a: usize): void {
   const n = limbs(ctx);
@@ -120,81 +193,109 @@ export function mont_sqr(ctx: usize, r: usize, a: usize): void {
   memory.fill(m, 0, nb);
   const N0 = <u64>load<u32>(N);
   const N1 = <u64>load<u32>(N, 4);
+  const N2 = <u64>load<u32>(N, 8);
+  const N3 = <u64>load<u32>(N, 12);
   const lanes = i32x4(0, 1, 2, 3);
-  let mv = i32x4.splat(0);
-  let mprev: u32 = 0;
+  let mv = i64x2.splat(0);
+  let d0: u64 = 0;
+  let d1: u64 = 0;
   let c: u64 = 0;
-  const last: u32 = 2 * n - 1;
-  for (let k: u32 = 0; k < last; k++) {
-    const jlo: u32 = k < n ? 0 : k - n + 1;
-    const jhi: u32 = k < n ? k : n - 1;
+  for (let k: u32 = 0; k < 2 * n; k += 2) {
+    const lower = k < n;
+    const jlo: u32 = lower ? 0 : k - n + 1;
     const off = (<usize>(jlo + n - 1 - k)) << 2;
-    // Cross products: j in [jlo, (k+1)/2), i.e. j < k - j.
-    let cnt = <i32>((k + 1) >> 1) - <i32>jlo;
+    // Cross products, doubled below.
+    let cnt = <i32>((k >> 1) - jlo + 1);
     let pa = a + (<usize>jlo << 2);
     let pb = ar + off;
-    let fa = i64x2.splat(0);
-    let ha = i64x2.splat(0);
+    let f0 = i64x2.splat(0);
+    let h0 = i64x2.splat(0);
+    let f1 = i64x2.splat(0);
+    let h1 = i64x2.splat(0);
     while (cnt >= 4) {
       const va = v128.load(pa);
-      const vb = v128.load(pb);
-      const p0 = i64x2.extmul_low_i32x4_u(va, vb);
-      const p1 = i64x2.extmul_high_i32x4_u(va, vb);
-      fa = i64x2.add(fa, i64x2.add(p0, p1));
-      ha = i64x2.add(ha, i64x2.add(i64x2.shr_u(p0, 32), i64x2.shr_u(p1, 32)));
+      const vb0 = v128.load(pb);
+      const vb1 = v128.load(pb - 4);
+      let x0 = i64x2.extmul_low_i32x4_u(va, vb0);
+      let x1 = i64x2.extmul_high_i32x4_u(va, vb0);
+      f0 = i64x2.add(f0, i64x2.add(x0, x1));
+      h0 = i64x2.add(h0, i64x2.add(i64x2.shr_u(x0, 32), i64x2.shr_u(x1, 32)));
+      x0 = i64x2.extmul_low_i32x4_u(va, vb1);
+      x1 = i64x2.extmul_high_i32x4_u(va, vb1);
+      f1 = i64x2.add(f1, i64x2.add(x0, x1));
+      h1 = i64x2.add(h1, i64x2.add(i64x2.shr_u(x0, 32), i64x2.shr_u(x1, 32)));
       pa += 16;
       pb += 16;
       cnt -= 4;
     }
     if (cnt > 0) {
       const va = v128.and(v128.load(pa), i32x4.gt_s(i32x4.splat(cnt), lanes));
-      const vb = v128.load(pb);
-      const p0 = i64x2.extmul_low_i32x4_u(va, vb);
-      const p1 = i64x2.extmul_high_i32x4_u(va, vb);
-      fa = i64x2.add(fa, i64x2.add(p0, p1));
-      ha = i64x2.add(ha, i64x2.add(i64x2.shr_u(p0, 32), i64x2.shr_u(p1, 32)));
+      const vb0 = v128.load(pb);
+      const vb1 = v128.load(pb - 4);
+      let x0 = i64x2.extmul_low_i32x4_u(va, vb0);
+      let x1 = i64x2.extmul_high_i32x4_u(va, vb0);
+      f0 = i64x2.add(f0, i64x2.add(x0, x1));
+      h0 = i64x2.add(h0, i64x2.add(i64x2.shr_u(x0, 32), i64x2.shr_u(x1, 32)));
+      x0 = i64x2.extmul_low_i32x4_u(va, vb1);
+      x1 = i64x2.extmul_high_i32x4_u(va, vb1);
+      f1 = i64x2.add(f1, i64x2.add(x0, x1));
+      h1 = i64x2.add(h1, i64x2.add(i64x2.shr_u(x0, 32), i64x2.shr_u(x1, 32)));
     }
-    // Reduction products m[j]*N[k-j] over the whole range, as in mont_mul.
+    f0 = i64x2.shl(f0, 1);
+    h0 = i64x2.shl(h0, 1);
+    f1 = i64x2.shl(f1, 1);
+    h1 = i64x2.shl(h1, 1);
+    // Reduction products over the pair's joint range, as in mont_mul.
     let pm = m + (<usize>jlo << 2);
     let pn = Nr + off;
-    const end = m + (<usize>(jhi + 1) << 2);
-    let full = i64x2.shl(fa, 1);
-    let hi = i64x2.shl(ha, 1);
+    const end = m + (<usize>(lower ? k + 2 : n) << 2);
     do {
       const vm = v128.load(pm);
-      const vn = v128.load(pn);
-      const p2 = i64x2.extmul_low_i32x4_u(vm, vn);
-      const p3 = i64x2.extmul_high_i32x4_u(vm, vn);
-      full = i64x2.add(full, i64x2.add(p2, p3));
-      hi = i64x2.add(hi, i64x2.add(i64x2.shr_u(p2, 32), i64x2.shr_u(p3, 32)));
+      const vn0 = v128.load(pn);
+      const vn1 = v128.load(pn - 4);
+      let x0 = i64x2.extmul_low_i32x4_u(vm, vn0);
+      let x1 = i64x2.extmul_high_i32x4_u(vm, vn0);
+      f0 = i64x2.add(f0, i64x2.add(x0, x1));
+      h0 = i64x2.add(h0, i64x2.add(i64x2.shr_u(x0, 32), i64x2.shr_u(x1, 32)));
+      x0 = i64x2.extmul_low_i32x4_u(vm, vn1);
+      x1 = i64x2.extmul_high_i32x4_u(vm, vn1);
+      f1 = i64x2.add(f1, i64x2.add(x0, x1));
+      h1 = i64x2.add(h1, i64x2.add(i64x2.shr_u(x0, 32), i64x2.shr_u(x1, 32)));
       pm += 16;
       pn += 16;
     } while (pm < end);
-    const F = <u64>i64x2.extract_lane(full, 0) + <u64>i64x2.extract_lane(full, 1);
-    let H = <u64>i64x2.extract_lane(hi, 0) + <u64>i64x2.extract_lane(hi, 1);
-    let L = F - (H << 32) + c;
-    if (!(k & 1)) {
-      const d = <u64>load<u32>(a + (<usize>(k >> 1) << 2));
-      const dd = d * d;
-      L += dd & 0xffffffff;
-      H += dd >> 32;
-    }
-    if (k < n) {
-      const t = <u64>mprev * N1;
-      const L2 = L + (t & 0xffffffff);
-      const lo = L2 & 0xffffffff;
-      const mk = <u32>lo * n0inv;
-      c = (L2 >> 32) + H + (t >> 32) + ((lo + <u64>mk * N0) >> 32);
-      if (k > 0) mv = putM(m, mv, k - 1, mprev, lanes);
-      mprev = mk;
-      if (k == n - 1) mv = putM(m, mv, k, mk, lanes);
+    const dg = <u64>load<u32>(a + (<usize>(k >> 1) << 2));
+    const sq = dg * dg; // counted twice above, once is right
+    const Hf = hsum(h0);
+    const F0 = hsum(f0) - (Hf << 32) - lo32(sq); // low halves of column k, the square counted once
+    const H0 = Hf - (sq >> 32);
+    const H1 = hsum(h1);
+    if (lower) {
+      const s0 = d0 * N2;
+      const s1 = d1 * N1;
+      const L0 = F0 + c + lo32(s0) + lo32(s1);
+      const m0 = <u64>(<u32>L0 * n0inv);
+      c = (L0 >> 32) + H0 + (s0 >> 32) + (s1 >> 32) + ((lo32(L0) + m0 * N0) >> 32);
+      const s2 = d0 * N3;
+      const s3 = d1 * N2;
+      const s4 = m0 * N1;
+      const L1 = hsum(f1) - (H1 << 32) + c + lo32(s2) + lo32(s3) + lo32(s4);
+      const m1 = <u64>(<u32>L1 * n0inv);
+      c = (L1 >> 32) + H1 + (s2 >> 32) + (s3 >> 32) + (s4 >> 32) + ((lo32(L1) + m1 * N0) >> 32);
+      if (k >= 2) mv = putDigits(m, mv, k - 2, d0 | (d1 << 32));
+      d0 = m0;
+      d1 = m1;
+      if (k + 2 == n) mv = putDigits(m, mv, k, d0 | (d1 << 32));
     } else {
-      store<u32>(r + (<usize>(k - n) << 2), <u32>L);
-      c = (L >> 32) + H;
+      const L0 = F0 + c;
+      store<u32>(r + (<usize>(k - n) << 2), <u32>L0);
+      c = (L0 >> 32) + H0;
+      const L1 = hsum(f1) - (H1 << 32) + c;
+      store<u32>(r + (<usize>(k + 1 - n) << 2), <u32>L1);
+      c = (L1 >> 32) + H1;
     }
   }
-  store<u32>(r + nb - 4, <u32>c);
-  reduce_once(ctx, r, <u32>(c >> 32));
+  reduce_once(ctx, r, <u32>c);
 }
 
 /** r = r - N when top:r >= N (top is the bit above limb n-1), in constant time. Needs top:r < 2N. */
@@ -212,12 +313,12 @@ export function mont_sqr(ctx: usize, r: usize, a: usize): void {
   select(r, t, r, nb, top | (<u32>borrow ^ 1));
 }
 
-/** dst = flag ? x : y over nb bytes (multiple of 4), flag in {0,1}, without a branch on flag. */
+/** dst = flag ? x : y over nb bytes (a multiple of 16), flag in {0,1}, without a branch on flag. */
 // @ts-ignore: decorator
 @inline export function select(dst: usize, x: usize, y: usize, nb: usize, flag: u32): void {
-  const mask = 0 - flag;
-  for (let i: usize = 0; i < nb; i += 4) {
-    store<u32>(dst + i, (load<u32>(x + i) & mask) | (load<u32>(y + i) & ~mask));
+  const mask = i32x4.splat(0 - flag);
+  for (let i: usize = 0; i < nb; i += 16) {
+    v128.store(dst + i, v128.bitselect(v128.load(x + i), v128.load(y + i), mask));
   }
 }
 

@@ -103,7 +103,7 @@ export class RsaPublicKey {
     return x.length === this.byteLength && lessThan(x, this.n);
   }
 
-  /** RSAEP / RSAVP1 (§5.1.1, §5.2.2): x^e mod n as k bytes; the caller checks x < n. */
+  /** RSAEP / RSAVP1 (§5.1.1, §5.2.2): x^e mod n as k bytes; the caller checks x < n. Raw RSA, no padding. */
   publicOp(x: Uint8Array): Uint8Array {
     const m = this.modulus;
     m.load(SLOT.X, x);
@@ -121,8 +121,9 @@ export class RsaPublicKey {
 }
 
 /**
- * An RSA private key in CRT form. Slots: in n's context A = r^e and r^-1 (Montgomery form, K1, K2); in p's
- * context q^-1 mod p (K1), dp (K2, as bytes) and p-2 (U, bytes); in q's context dq (K2) and q-2 (U).
+ * An RSA private key in CRT form, in three Montgomery contexts of its own. Slots: in n's, the blinding pair
+ * r^e and r^-1 (Montgomery form, K1, K2); in p's, q^-1 mod p (K1), dp (K2, as bytes) and p-2 (U, bytes);
+ * in q's, dq (K2) and q-2 (U). d itself is not kept.
  */
 export class RsaPrivateKey {
   readonly publicKey: RsaPublicKey;
@@ -144,27 +145,36 @@ export class RsaPrivateKey {
     if (p.length < 2 || q.length < 2 || !(p[p.length - 1]! & 1) || !(q[q.length - 1]! & 1)) {
       throw new Error('rsa key: bad primes');
     }
-    const nMod = this.publicKey.modulus;
-    this.#n = nMod;
+    this.#n = new Modulus(this.publicKey.n); // own context: holds the blinding pair
     this.#p = new Modulus(p);
     this.#q = new Modulus(q);
     this.#pLen = p.length;
     this.#qLen = q.length;
-    // n = p*q (also bounds the product slot used by the CRT recombination below).
-    const wide = this.#p.limbs + this.#q.limbs;
-    if (wide > nMod.limbs + 8) throw new Error('rsa key: n != p*q');
-    wasm().bn_mul(nMod.slot(SLOT.W), this.#p.slot(0), this.#p.limbs, this.#q.slot(0), this.#q.limbs);
-    const prod = readLimbs(nMod.slot(SLOT.W), wide);
-    nMod.wipe(SLOT.W);
-    if (!constantTimeEqual(prod, pad(this.publicKey.n, wide * 4))) throw new Error('rsa key: n != p*q');
-    if (!lessThan(f.qinv, p) || !lessThan(f.dp, p) || !lessThan(f.dq, q)) {
-      throw new Error('rsa key: CRT value out of range');
+    try {
+      this.#check(f, p, q);
+    } catch (err) {
+      this.dispose();
+      throw err;
     }
     this.#p.load(SLOT.K1, pad(f.qinv, this.#pLen));
     this.#p.putBytes(SLOT.K2, pad(f.dp, this.#pLen));
     this.#p.putBytes(SLOT.U, minusTwo(p));
     this.#q.putBytes(SLOT.K2, pad(f.dq, this.#qLen));
     this.#q.putBytes(SLOT.U, minusTwo(q));
+  }
+
+  /** n = p*q (which also bounds the CRT product slot), and the CRT values below their moduli. */
+  #check(f: Record<'qinv' | 'dp' | 'dq', Uint8Array>, p: Uint8Array, q: Uint8Array): void {
+    const N = this.#n;
+    const wide = this.#p.limbs + this.#q.limbs;
+    if (wide > N.limbs + 8) throw new Error('rsa key: n != p*q');
+    wasm().bn_mul(N.slot(SLOT.W), this.#p.slot(0), this.#p.limbs, this.#q.slot(0), this.#q.limbs);
+    const prod = readLimbs(N.slot(SLOT.W), wide);
+    N.wipe(SLOT.W);
+    if (!constantTimeEqual(prod, pad(this.publicKey.n, wide * 4))) throw new Error('rsa key: n != p*q');
+    if (!lessThan(f.qinv, p) || !lessThan(f.dp, p) || !lessThan(f.dq, q)) {
+      throw new Error('rsa key: CRT value out of range');
+    }
   }
 
   /** PKCS#1 RSAPrivateKey, two-prime (version 0) only (RFC 8017 Appendix A.1.2). */
@@ -203,7 +213,8 @@ export class RsaPrivateKey {
 
   /**
    * RSADP / RSASP1 (§5.1.2, §5.2.1): x^d mod n as k bytes, for a k-byte x (the caller checks x < n).
-   * Blinded, CRT, constant time in the secret values.
+   * Blinded, CRT, constant time in the secret values. Raw RSA without padding: a building block for the
+   * functions of pkcs1.ts and pss.ts, not for protocol code.
    */
   privateOp(x: Uint8Array): Uint8Array {
     const N = this.#n;
@@ -278,6 +289,7 @@ export class RsaPrivateKey {
 
   /** Wipes and frees all secret material; the key is unusable afterwards. */
   dispose(): void {
+    this.#n.dispose();
     this.#p.dispose();
     this.#q.dispose();
     this.publicKey.dispose();

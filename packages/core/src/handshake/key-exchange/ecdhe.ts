@@ -16,13 +16,18 @@ const nist = { secp256r1: p256, secp384r1: p384 } as const;
 /** Length of an uncompressed point: RFC 8422 §5.1.2 leaves only the uncompressed format in practice. */
 const pointLength = { secp256r1: 65, secp384r1: 97 } as const;
 
-export function generateEcdhe(group: EcdheGroup): EcdheKeyPair {
+/**
+ * A fresh key pair. `random` supplies the seed (default: noble's CSPRNG); the handshake passes its
+ * provider's randomBytes so that a seeded provider gives reproducible handshakes in tests.
+ */
+export function generateEcdhe(group: EcdheGroup, random?: (n: number) => Uint8Array): EcdheKeyPair {
   if (group === 'x25519') {
-    const { secretKey, publicKey } = x25519.keygen();
+    const { secretKey, publicKey } = random ? x25519.keygen(random(x25519.lengths.seed!)) : x25519.keygen();
     return { group, secretKey, publicKey };
   }
-  const { secretKey } = nist[group].keygen();
-  return { group, secretKey, publicKey: nist[group].getPublicKey(secretKey, false) };
+  const c = nist[group];
+  const { secretKey } = random ? c.keygen(random(c.lengths.seed!)) : c.keygen();
+  return { group, secretKey, publicKey: c.getPublicKey(secretKey, false) };
 }
 
 const badShare = (why: string) =>

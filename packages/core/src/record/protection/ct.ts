@@ -1,6 +1,6 @@
 // Branch-free helpers on small non-negative integers (< 2^30): masks are -1 (all ones) or 0. They keep
 // secret values (padding length, MAC position) out of branches and array indices; JavaScript engines make
-// no hard timing promises, so this is the best a JS layer can do (see cbc.ts for what WASM must add).
+// no hard timing promises: the WASM `tls_cbc_mte_open` (crypto cbc-mac.ts) is the path for the WASM Hmac; this is the fallback.
 
 /** -1 when a < b, else 0. */
 export const ltMask = (a: number, b: number): number => (a - b) >> 31;
