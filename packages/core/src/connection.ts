@@ -1,0 +1,319 @@
+// The public sans-IO API: ClientConnection and ServerConnection. Bytes in (receive), bytes out
+// (takeOutgoing: everything pending as one buffer, i.e. a whole flight per transport write), events out
+// (events()), application data in (write) and closing (close, receiveEof). No sockets, timers or promises.
+//
+// Failure model: every failure, ours or the peer's, ends the connection once: one fatal alert goes into the
+// outgoing bytes (none when the peer sent the fatal alert or the transport is gone), one 'error' event
+// carries the TlsError, keys are wiped, and every later receive() is ignored and write() throws.
+import { createActor, type Actor, type AnyActorLogic } from 'xstate';
+import { AlertDescription, AlertLevel, alertName, type AlertName } from './alerts.js';
+import { handshakeTypeName } from './codec/constants.js';
+import { HandshakeAssembler } from './codec/messages/handshake.js';
+import { TlsError, unexpectedMessage } from './errors.js';
+import { ClientHandshake } from './handshake/client-steps.js';
+import { clientMachine } from './handshake/client-machine.js';
+import { asTlsError, type HandshakeEvent, type HandshakeInfo, type HandshakeIo } from './handshake/machine-support.js';
+import { resolveClient, resolveServer, type ClientOptions, type ServerOptions } from './handshake/options.js';
+import { ServerHandshake } from './handshake/server-steps.js';
+import { serverMachine } from './handshake/server-machine.js';
+import { RecordLayer } from './record/layer.js';
+import type { RecordProtector } from './record/protection/types.js';
+
+export type ConnectionEvent =
+  /** Both Finished messages verified: the negotiated parameters. */
+  | { readonly type: 'handshake'; readonly info: HandshakeInfo }
+  /** Application data from the peer. */
+  | { readonly type: 'data'; readonly data: Uint8Array }
+  /** A warning alert from the peer other than close_notify (reported, otherwise ignored). */
+  | { readonly type: 'alert'; readonly level: 'warning'; readonly alert: AlertName | number }
+  /** The peer sent close_notify: no more data will come. */
+  | { readonly type: 'close' }
+  /** The connection failed; it is over. */
+  | { readonly type: 'error'; readonly error: TlsError };
+
+export type ConnectionState = 'handshaking' | 'connected' | 'closed' | 'failed';
+
+/** Consecutive warning alerts tolerated (they carry nothing; a flood of them is a cheap DoS). */
+const MAX_WARNING_RUN = 8;
+
+interface MachineSnapshot {
+  readonly status: string;
+  readonly value: unknown;
+  readonly error?: unknown;
+  readonly context: { readonly error: TlsError | undefined };
+}
+
+abstract class Connection {
+  protected readonly record = new RecordLayer();
+  private readonly assembler = new HandshakeAssembler();
+  private queue: ConnectionEvent[] = [];
+  private out: Uint8Array[] = [];
+  private pendingWrites: Uint8Array[] = [];
+  private warningRun = 0;
+  private sentClose = false;
+  private receivedClose = false;
+  private failure: TlsError | undefined;
+  private info: HandshakeInfo | undefined;
+  private st: ConnectionState = 'handshaking';
+  protected abstract readonly actor: Actor<typeof clientMachine> | Actor<typeof serverMachine>;
+  protected abstract disposeHandshake(): void;
+
+  /** What the handshake machine may do to this connection. */
+  protected readonly io: HandshakeIo = {
+    sendHandshake: (m) => this.record.writeHandshake(m),
+    sendChangeCipherSpec: () => this.record.writeChangeCipherSpec(),
+    changeWriteCipher: (p: RecordProtector) => this.record.changeWriteCipher(p),
+    changeReadCipher: (p: RecordProtector) => this.record.changeReadCipher(p),
+    lockVersion: (v) => this.record.setVersion(v),
+    deliver: (data) => this.queue.push({ type: 'data', data }),
+    complete: (info) => {
+      this.info = info;
+      this.st = 'connected';
+      this.queue.push({ type: 'handshake', info });
+      const writes = this.pendingWrites;
+      this.pendingWrites = [];
+      for (const w of writes) this.record.writeApplicationData(w);
+      if (this.sentClose) this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
+    },
+    warn: (alert) => this.record.writeAlert(AlertLevel.warning, AlertDescription[alert]),
+  };
+
+  protected startMachine(): void {
+    // An errored actor with no error observer is reported asynchronously as an uncaught exception; the
+    // connection reads snapshot.error itself, so observe and do nothing.
+    const actor = this.actor as Actor<AnyActorLogic>;
+    actor.subscribe({ error: () => {} });
+    actor.start();
+  }
+
+  /** Current state of the connection. */
+  get state(): ConnectionState {
+    return this.st;
+  }
+
+  /** The handshake parameters once connected. */
+  get handshake(): HandshakeInfo | undefined {
+    return this.info;
+  }
+
+  /** The error that ended the connection, if any. */
+  get error(): TlsError | undefined {
+    return this.failure;
+  }
+
+  /** The handshake machine's current state name (for tracing and tests). */
+  get handshakeState(): string {
+    return String(this.actor.getSnapshot().value);
+  }
+
+  /** Feeds bytes from the transport, split or coalesced in any way. Never throws for protocol errors. */
+  receive(bytes: Uint8Array): void {
+    if (this.st === 'failed' || this.st === 'closed' || this.receivedClose) return;
+    try {
+      this.record.receive(bytes);
+      this.pump();
+    } catch (e) {
+      this.fail(asTlsError(e));
+    }
+  }
+
+  /** The transport reached end of file. Without the peer's close_notify this is a TRUNCATED error. */
+  receiveEof(): void {
+    if (this.st === 'failed' || this.st === 'closed' || this.receivedClose) return;
+    this.fail(new TlsError('TRUNCATED', 'close_notify', 'the transport closed without close_notify (possible truncation attack)'), false);
+  }
+
+  /** Events since the last call, in order. */
+  events(): ConnectionEvent[] {
+    const q = this.queue;
+    this.queue = [];
+    return q;
+  }
+
+  /** Everything to send, as one buffer (empty when nothing is pending). */
+  takeOutgoing(): Uint8Array {
+    if (this.st !== 'failed' && this.st !== 'closed') this.out.push(this.record.takeOutgoing());
+    const parts = this.out;
+    this.out = [];
+    if (parts.length === 1) return parts[0]!;
+    let n = 0;
+    for (const p of parts) n += p.length;
+    const buf = new Uint8Array(n);
+    n = 0;
+    for (const p of parts) {
+      buf.set(p, n);
+      n += p.length;
+    }
+    return buf;
+  }
+
+  /** Sends application data; before the handshake completes it is queued and sent right after it. */
+  write(data: Uint8Array): void {
+    if (this.failure) throw this.failure;
+    if (this.sentClose || this.st === 'closed') throw new TlsError('CLOSED', 'internal_error', 'write after close');
+    if (data.length === 0) return;
+    if (this.st !== 'connected') {
+      this.pendingWrites.push(data.slice());
+      return;
+    }
+    try {
+      this.record.writeApplicationData(data);
+    } catch (e) {
+      const err = asTlsError(e);
+      this.fail(err);
+      throw err;
+    }
+  }
+
+  /**
+   * Sends close_notify (RFC 5246 §7.2.1). Data written before is sent first: during the handshake, queued
+   * data waits for its completion and the close_notify follows it. With nothing queued, closing during the
+   * handshake abandons it: user_canceled then close_notify (RFC 5246 §7.2.2), and the connection is over.
+   */
+  close(): void {
+    if (this.failure || this.sentClose || this.st === 'closed') return;
+    this.sentClose = true;
+    if (this.st === 'connected') {
+      this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
+    } else if (this.pendingWrites.length === 0) {
+      this.record.writeAlert(AlertLevel.warning, AlertDescription.user_canceled);
+      this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
+      this.shutdown();
+      return;
+    }
+    this.maybeClosed();
+  }
+
+  private maybeClosed(): void {
+    if (this.sentClose && this.receivedClose && this.st !== 'closed' && this.st !== 'failed') this.shutdown();
+  }
+
+  /** Closed both ways: the last bytes are kept for takeOutgoing(), then every key is wiped. */
+  private shutdown(): void {
+    this.out.push(this.record.takeOutgoing());
+    this.st = 'closed';
+    this.pendingWrites = [];
+    this.record.dispose();
+    this.disposeHandshake();
+    this.actor.stop();
+  }
+
+  private pump(): void {
+    for (;;) {
+      if (this.st !== 'handshaking' && this.st !== 'connected') return;
+      if (this.receivedClose) return;
+      const ev = this.record.nextEvent();
+      if (ev === null) return;
+      if (ev.type !== 'alert') this.warningRun = 0;
+      switch (ev.type) {
+        case 'handshake':
+          this.assembler.push(ev.payload, (m) =>
+            this.dispatch({ type: handshakeTypeName(m.type) ?? 'unknown_handshake', msg: m }),
+          );
+          break;
+        case 'change_cipher_spec':
+          // RFC 5246 §7.1/§6.2.1: a cipher change cannot cut a handshake message in two.
+          if (this.assembler.pending) throw unexpectedMessage('ChangeCipherSpec inside a fragmented handshake message');
+          this.dispatch({ type: 'change_cipher_spec' });
+          break;
+        case 'application_data':
+          if (this.assembler.pending) throw unexpectedMessage('application data inside a fragmented handshake message');
+          this.dispatch({ type: 'application_data', data: ev.payload });
+          break;
+        case 'alert':
+          this.onAlert(ev.level, ev.description);
+          break;
+      }
+    }
+  }
+
+  private dispatch(ev: HandshakeEvent): void {
+    this.actor.send(ev as never);
+    const snap = this.actor.getSnapshot() as MachineSnapshot;
+    if (snap.status === 'error') throw asTlsError(snap.error);
+    if (snap.value === 'failed') {
+      throw snap.context.error ?? new TlsError('INTERNAL_ERROR', 'internal_error', 'handshake failed without a reason');
+    }
+  }
+
+  private onAlert(level: number, description: number): void {
+    const name = alertName(description);
+    if (description === AlertDescription.close_notify) {
+      // RFC 5246 §7.2.1: answer with our own close_notify at once; nothing after it is read.
+      this.receivedClose = true;
+      this.queue.push({ type: 'close' });
+      if (!this.sentClose) {
+        this.sentClose = true;
+        this.pendingWrites = [];
+        this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
+      }
+      this.maybeClosed();
+      return;
+    }
+    if (level === AlertLevel.fatal) {
+      this.fail(new TlsError('PEER_ALERT', name ?? 'internal_error', `peer sent fatal alert ${name ?? description}`, { remote: true }));
+      return;
+    }
+    this.queue.push({ type: 'alert', level: 'warning', alert: name ?? description });
+    if (++this.warningRun > MAX_WARNING_RUN) {
+      throw new TlsError('TOO_MANY_WARNING_ALERTS', 'unexpected_message', `more than ${MAX_WARNING_RUN} consecutive warning alerts`);
+    }
+  }
+
+  /** Ends the connection: one fatal alert (unless remote or the transport is gone), one error event. */
+  private fail(err: TlsError, sendAlert = !err.remote): void {
+    if (this.st === 'failed') return;
+    if (sendAlert && this.st !== 'closed') {
+      try {
+        this.record.writeAlert(AlertLevel.fatal, err.alertCode);
+      } catch {
+        // The write state itself is broken (sequence overflow): nothing can be sent.
+      }
+    }
+    if (this.st !== 'closed') {
+      this.out.push(this.record.takeOutgoing());
+      this.record.dispose();
+      this.disposeHandshake();
+      this.actor.stop();
+    }
+    this.st = 'failed';
+    this.failure = err;
+    this.pendingWrites = [];
+    this.queue.push({ type: 'error', error: err });
+  }
+}
+
+/** A TLS 1.2 client. The ClientHello is ready in takeOutgoing() right after construction. */
+export class ClientConnection extends Connection {
+  private readonly hs: ClientHandshake;
+  protected readonly actor: Actor<typeof clientMachine>;
+
+  constructor(options: ClientOptions) {
+    super();
+    this.hs = new ClientHandshake(resolveClient(options));
+    this.actor = createActor(clientMachine, { input: { hs: this.hs, io: this.io } });
+    this.startMachine();
+    this.actor.send({ type: 'start' });
+  }
+
+  protected disposeHandshake(): void {
+    this.hs.dispose();
+  }
+}
+
+/** A TLS 1.2 server: feed it the client's bytes. */
+export class ServerConnection extends Connection {
+  private readonly hs: ServerHandshake;
+  protected readonly actor: Actor<typeof serverMachine>;
+
+  constructor(options: ServerOptions) {
+    super();
+    this.hs = new ServerHandshake(resolveServer(options));
+    this.actor = createActor(serverMachine, { input: { hs: this.hs, io: this.io } });
+    this.startMachine();
+  }
+
+  protected disposeHandshake(): void {
+    this.hs.dispose();
+  }
+}

@@ -1,0 +1,174 @@
+// Negotiation, both sides, as pure functions that return the agreed parameters or throw the TlsError
+// (with its alert) the RFCs prescribe.
+import {
+  CompressionMethod,
+  ECPointFormat,
+  extensionTypeName,
+  ProtocolVersion,
+  TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
+  TLS_FALLBACK_SCSV,
+  type CipherSuite,
+} from '../codec/constants.js';
+import { unsolicitedExtensions, type RawExtension } from '../codec/extensions/index.js';
+import type { DecodedClientHello } from '../codec/messages/client-hello.js';
+import type { DecodedServerHello } from '../codec/messages/server-hello.js';
+import { illegalParameter, TlsError } from '../errors.js';
+import type { EcdheGroup } from './key-exchange/ecdhe.js';
+import { groupByCode, groupCode, type ResolvedServer, type ServerCredential } from './options.js';
+import { chooseSigningScheme } from './signature.js';
+
+const TLS12 = ProtocolVersion.TLS1_2;
+
+/** What the server settled on for one ClientHello. */
+export interface ServerChoice {
+  readonly suite: CipherSuite;
+  readonly group: EcdheGroup;
+  readonly credential: ServerCredential;
+  readonly signatureScheme: number;
+  readonly alpn: string | undefined;
+  readonly ems: boolean;
+  readonly secureRenegotiation: boolean;
+  readonly serverName: string | undefined;
+  /** Echo ec_point_formats (RFC 8422 §5.2: only when the client sent it). */
+  readonly ecPointFormats: boolean;
+}
+
+/**
+ * The key type a suite's authentication needs (RFC 8422 §2: ECDHE_ECDSA takes ECDSA and EdDSA keys), and
+ * for ECDSA a curve the client listed in supported_groups when it sent the extension (RFC 8422 §5.1.1).
+ */
+function credentialFits(suite: CipherSuite, c: ServerCredential, clientGroups: readonly number[] | undefined): boolean {
+  if (suite.keyExchange === 'ECDHE_RSA') return c.key.type === 'rsa';
+  if (c.key.type === 'ed25519') return true;
+  if (c.key.type !== 'ec') return false;
+  return clientGroups === undefined || clientGroups.includes(groupCode[c.key.curve === 'P-256' ? 'secp256r1' : 'secp384r1']);
+}
+
+/** Server side: judge a ClientHello and choose everything (RFC 5246 §7.4.1.2-7.4.1.4). */
+export function negotiateServer(ch: DecodedClientHello, cfg: ResolvedServer): ServerChoice {
+  // RFC 7507 §3: a fallback retry below our highest version is an attack (or a broken server) signal.
+  if (ch.cipherSuites.includes(TLS_FALLBACK_SCSV) && ch.version < TLS12) {
+    throw new TlsError('INAPPROPRIATE_FALLBACK', 'inappropriate_fallback', 'TLS_FALLBACK_SCSV with a version below TLS 1.2');
+  }
+  // TLS 1.2 only; a higher client_version negotiates down to 1.2 (RFC 5246 Appendix E.1).
+  if (ch.version < TLS12) {
+    throw new TlsError('PROTOCOL_VERSION', 'protocol_version', `client offers at most version 0x${ch.version.toString(16)}`);
+  }
+  if (!ch.compressionMethods.includes(CompressionMethod.null)) throw illegalParameter('null compression not offered');
+  const ext = ch.ext;
+  // RFC 5746 §3.6: on an initial handshake renegotiated_connection must be empty.
+  if (ext.renegotiationInfo !== undefined && ext.renegotiationInfo.length !== 0) {
+    throw new TlsError('HANDSHAKE_FAILURE', 'handshake_failure', 'renegotiation_info not empty on an initial handshake');
+  }
+  const secureRenegotiation = ext.renegotiationInfo !== undefined || ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+  // RFC 8422 §5.1.2: a client that lists point formats must list uncompressed.
+  if (ext.ecPointFormats !== undefined && !ext.ecPointFormats.includes(ECPointFormat.uncompressed)) {
+    throw illegalParameter('ec_point_formats lacks uncompressed');
+  }
+  const serverName = ext.serverName;
+  const credentials = cfg.selectCredentials?.(serverName) ?? cfg.credentials;
+
+  // Group: ours in our order among the client's; without supported_groups any group may be used
+  // (RFC 8422 §4), so take secp256r1 if enabled, which every ECC client implements.
+  let group: EcdheGroup | undefined;
+  if (ext.supportedGroups !== undefined) {
+    group = cfg.groups.find((g) => ext.supportedGroups!.includes(groupCode[g]));
+  } else {
+    group = cfg.groups.includes('secp256r1') ? 'secp256r1' : cfg.groups[0];
+  }
+
+  // Suite: server preference among the client's, with a credential and a signature scheme that fit.
+  let pick: { suite: CipherSuite; credential: ServerCredential; scheme: number } | undefined;
+  if (group !== undefined) {
+    for (const suite of cfg.suites) {
+      if (!ch.cipherSuites.includes(suite.code)) continue;
+      for (const credential of credentials) {
+        if (!credentialFits(suite, credential, ext.supportedGroups)) continue;
+        const scheme = chooseSigningScheme(credential.key, ext.signatureAlgorithms);
+        if (scheme !== undefined) {
+          pick = { suite, credential, scheme };
+          break;
+        }
+      }
+      if (pick) break;
+    }
+  }
+  if (!pick || !group) throw new TlsError('NO_SHARED_CIPHER', 'handshake_failure', 'no cipher suite, group and certificate in common');
+
+  // RFC 7301 §3.2: our preference among the client's; no overlap is no_application_protocol.
+  let alpn: string | undefined;
+  if (cfg.alpn && ext.alpn) {
+    alpn = cfg.alpn.find((p) => ext.alpn!.includes(p));
+    if (alpn === undefined) throw new TlsError('NO_APPLICATION_PROTOCOL', 'no_application_protocol', 'no ALPN protocol in common');
+  }
+  return {
+    suite: pick.suite,
+    group,
+    credential: pick.credential,
+    signatureScheme: pick.scheme,
+    alpn,
+    ems: cfg.ems && ext.extendedMasterSecret === true,
+    secureRenegotiation,
+    serverName,
+    ecPointFormats: ext.ecPointFormats !== undefined,
+  };
+}
+
+/** What the client offered, to check the ServerHello against. */
+export interface ClientOffer {
+  readonly suites: readonly CipherSuite[];
+  readonly suiteCodes: readonly number[];
+  readonly extensions: readonly RawExtension[];
+  readonly groups: readonly EcdheGroup[];
+  readonly signatureSchemes: readonly number[];
+  readonly alpn: readonly string[] | undefined;
+}
+
+export interface ClientChoice {
+  readonly suite: CipherSuite;
+  readonly ems: boolean;
+  readonly alpn: string | undefined;
+  readonly secureRenegotiation: boolean;
+  readonly sessionId: Uint8Array;
+}
+
+/** Client side: is this ServerHello an answer to our ClientHello? (RFC 5246 §7.4.1.3-7.4.1.4) */
+export function checkServerHello(sh: DecodedServerHello, offer: ClientOffer): ClientChoice {
+  if (sh.version !== TLS12) {
+    throw new TlsError('PROTOCOL_VERSION', 'protocol_version', `server chose version 0x${sh.version.toString(16)}, we offered TLS 1.2 only`);
+  }
+  const suite = offer.suites.find((s) => s.code === sh.cipherSuite);
+  if (!suite) throw illegalParameter(`server chose cipher suite 0x${sh.cipherSuite.toString(16)}, which was not offered`);
+  // RFC 5246 §7.4.1.4: an extension we did not offer is fatal.
+  const extra = unsolicitedExtensions(offer.extensions, sh.extensions, offer.suiteCodes);
+  if (extra.length > 0) {
+    const names = extra.map((t) => extensionTypeName(t) ?? String(t)).join(', ');
+    throw new TlsError('UNSUPPORTED_EXTENSION', 'unsupported_extension', `server sent extensions not offered: ${names}`);
+  }
+  const ext = sh.ext;
+  // RFC 5746 §3.4: on an initial handshake the server's renegotiated_connection must be empty.
+  if (ext.renegotiationInfo !== undefined && ext.renegotiationInfo.length !== 0) {
+    throw new TlsError('HANDSHAKE_FAILURE', 'handshake_failure', 'renegotiation_info not empty on an initial handshake');
+  }
+  if (ext.ecPointFormats !== undefined && !ext.ecPointFormats.includes(ECPointFormat.uncompressed)) {
+    throw illegalParameter('ec_point_formats lacks uncompressed');
+  }
+  // RFC 7301 §3.2: the server's choice must be one we offered.
+  if (ext.alpn !== undefined && !(offer.alpn ?? []).includes(ext.alpn)) {
+    throw illegalParameter(`server chose ALPN protocol ${JSON.stringify(ext.alpn)}, which was not offered`);
+  }
+  return {
+    suite,
+    ems: ext.extendedMasterSecret === true,
+    alpn: ext.alpn,
+    secureRenegotiation: ext.renegotiationInfo !== undefined,
+    sessionId: sh.sessionId,
+  };
+}
+
+/** Client side: the ServerKeyExchange group must be one we offered (RFC 8422 §5.4). */
+export function checkServerGroup(code: number, offered: readonly EcdheGroup[]): EcdheGroup {
+  const g = groupByCode(code);
+  if (g === undefined || !offered.includes(g)) throw illegalParameter(`server chose group ${code}, which was not offered`);
+  return g;
+}

@@ -1,0 +1,25 @@
+// @sanstls/core: the sans-IO TLS 1.2 protocol.
+export * from './alerts.js';
+export * from './errors.js';
+export * from './codec/index.js';
+export {
+  ClientConnection,
+  ServerConnection,
+  type ConnectionEvent,
+  type ConnectionState,
+} from './connection.js';
+export type { HandshakeInfo, HandshakeEvent, HandshakeIo } from './handshake/machine-support.js';
+export {
+  DEFAULT_CIPHER_SUITES,
+  DEFAULT_GROUPS,
+  loadCredential,
+  type ClientOptions,
+  type ServerOptions,
+  type ServerCredential,
+} from './handshake/options.js';
+export type { EcdheGroup } from './handshake/key-exchange/ecdhe.js';
+export { parsePrivateKey, parseCertificateChain, type SigningKey } from './handshake/private-key.js';
+export { x509Verifier, type CertificateVerifier, type CertificateVerifyInput, type X509VerifierOptions } from './handshake/verifier.js';
+export { DEFAULT_SIGNATURE_SCHEMES, type PeerPublicKey } from './handshake/signature.js';
+export { clientMachine } from './handshake/client-machine.js';
+export { serverMachine } from './handshake/server-machine.js';
