@@ -43,8 +43,21 @@ interface MachineSnapshot {
   readonly context: { readonly error: TlsError | undefined };
 }
 
+/** Options of the connection itself (the handshake's are ClientOptions / ServerOptions). */
+export interface ConnectionOptions {
+  /**
+   * Keep our side open after the peer's close_notify: a 'close' event is queued, write() stays allowed, and
+   * our close_notify goes out when close() is called. RFC 5246 §7.2.1 asks for an immediate answer and for
+   * pending writes to be discarded, which loses a response to a request that arrived together with the
+   * peer's close_notify; stream adapters (half-open sockets) and servers answering such requests want this.
+   * Default false: answer at once, as the RFC says.
+   */
+  readonly halfClose?: boolean;
+}
+
 abstract class Connection {
   protected readonly record = new RecordLayer();
+  protected halfClose = false;
   private readonly assembler = new HandshakeAssembler();
   private queue: ConnectionEvent[] = [];
   private out: Uint8Array[] = [];
@@ -239,10 +252,11 @@ abstract class Connection {
   private onAlert(level: number, description: number): void {
     const name = alertName(description);
     if (description === AlertDescription.close_notify) {
-      // RFC 5246 §7.2.1: answer with our own close_notify at once; nothing after it is read.
+      // RFC 5246 §7.2.1: answer with our own close_notify at once; nothing after it is read. With
+      // halfClose the answer waits for close().
       this.receivedClose = true;
       this.queue.push({ type: 'close' });
-      if (!this.sentClose) {
+      if (!this.sentClose && !this.halfClose) {
         this.sentClose = true;
         this.pendingWrites = [];
         this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
@@ -288,8 +302,9 @@ export class ClientConnection extends Connection {
   private readonly hs: ClientHandshake;
   protected readonly actor: Actor<typeof clientMachine>;
 
-  constructor(options: ClientOptions) {
+  constructor(options: ClientOptions & ConnectionOptions) {
     super();
+    this.halfClose = options.halfClose ?? false;
     this.hs = new ClientHandshake(resolveClient(options));
     this.actor = createActor(clientMachine, { input: { hs: this.hs, io: this.io } });
     this.startMachine();
@@ -306,8 +321,9 @@ export class ServerConnection extends Connection {
   private readonly hs: ServerHandshake;
   protected readonly actor: Actor<typeof serverMachine>;
 
-  constructor(options: ServerOptions) {
+  constructor(options: ServerOptions & ConnectionOptions) {
     super();
+    this.halfClose = options.halfClose ?? false;
     this.hs = new ServerHandshake(resolveServer(options));
     this.actor = createActor(serverMachine, { input: { hs: this.hs, io: this.io } });
     this.startMachine();

@@ -6,6 +6,7 @@ export {
   ClientConnection,
   ServerConnection,
   type ConnectionEvent,
+  type ConnectionOptions,
   type ConnectionState,
 } from './connection.js';
 export type { HandshakeInfo, HandshakeEvent, HandshakeIo } from './handshake/machine-support.js';
