@@ -36,40 +36,7 @@ export type LinkEnd =
 /** How long a finished connection waits for the peer to close the transport. */
 const LINGER_MS = 2000;
 
-/** Cuts a byte stream at TLS record boundaries (5-byte header with a 16-bit length). */
-export class RecordSplitter {
-  private readonly header = new Uint8Array(5);
-  private headerFill = 0;
-  private bodyLeft = 0;
-
-  /** The chunk as consecutive pieces, each ending where a record ends (the last may be partial). */
-  split(chunk: Uint8Array): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    let start = 0;
-    let i = 0;
-    while (i < chunk.length) {
-      if (this.bodyLeft > 0) {
-        const take = Math.min(this.bodyLeft, chunk.length - i);
-        i += take;
-        this.bodyLeft -= take;
-      } else {
-        this.header[this.headerFill++] = chunk[i++]!;
-        if (this.headerFill < 5) continue;
-        this.headerFill = 0;
-        this.bodyLeft = (this.header[3]! << 8) | this.header[4]!;
-      }
-      if (this.bodyLeft === 0 && this.headerFill === 0) {
-        out.push(chunk.subarray(start, i));
-        start = i;
-      }
-    }
-    if (start < chunk.length) out.push(chunk.subarray(start));
-    return out;
-  }
-}
-
 export class Link {
-  private readonly splitter = new RecordSplitter();
   private finished = false;
   private sentClose = false;
   private busy = false;
@@ -90,12 +57,7 @@ export class Link {
     socket.on('data', (d: Buffer) => {
       const bytes = new Uint8Array(d.buffer, d.byteOffset, d.length);
       this.opts.tap?.('received', bytes);
-      this.run(() => {
-        for (const record of this.splitter.split(bytes)) {
-          this.conn.receive(record);
-          this.step();
-        }
-      });
+      this.run(() => this.conn.receive(bytes));
     });
     socket.on('end', () => {
       this.run(() => this.conn.receiveEof());
@@ -181,6 +143,12 @@ export class Link {
         this.failure = e.error;
       }
       this.opts.onEvent(e, this);
+    }
+    // The connections run with halfClose: the peer's close_notify is answered here, after the handlers
+    // had their say (a request that arrived with the close_notify still gets its answer).
+    if (this.finished && !this.sentClose && !this.failure) {
+      this.sentClose = true;
+      this.conn.close();
     }
     this.collect();
   }

@@ -48,7 +48,7 @@ export async function runClient(args: ClientArgs, io: CliIo, options?: ClientOpt
   const err = (line: string) => io.stderr.write(line + '\n');
   let conn: ClientConnection;
   try {
-    conn = new ClientConnection(options ?? clientOptions(args));
+    conn = new ClientConnection({ ...(options ?? clientOptions(args)), halfClose: true });
   } catch (e) {
     err(`sanstls s_client: ${(e as Error).message}`);
     return EXIT.usage;

@@ -97,7 +97,7 @@ export async function startServer(args: ServerArgs, io: CliIo, prepared?: Server
     const tag = `[#${id}]`;
     if (!args.quiet) err(`${tag} connection from ${socket.remoteAddress}:${socket.remotePort}`);
     const observer = args.trace ? createTracer(err, `${tag} `) : new WireObserver(() => {});
-    const conn = new ServerConnection(options);
+    const conn = new ServerConnection({ ...options, halfClose: true });
     const request = new RequestReader();
     let lineBuffer = '';
     let handshakeDone = false;

@@ -9,7 +9,6 @@ import { ClientConnection, loadCredential, ServerConnection } from '@sanstls/cor
 import { describe, expect, it } from 'vitest';
 import { parseCiphers, parseCommandLine, parseGroups, parseHostPort, UsageError } from '../src/args.js';
 import { generateSelfSigned } from '../src/certgen.js';
-import { RecordSplitter } from '../src/pump.js';
 import { formatItem } from '../src/trace.js';
 import { WireObserver, type Direction } from '../src/wire.js';
 import { RequestReader } from '../src/www.js';
@@ -144,39 +143,6 @@ describe('WireObserver', () => {
   });
 });
 
-describe('RecordSplitter', () => {
-  it('cuts at every record end, whatever the chunks', () => {
-    const records = [5, 0, 300, 1, 17000].map((n, i) => {
-      const r = new Uint8Array(5 + n).fill(i + 1);
-      r.set([23, 3, 3, n >> 8, n & 0xff]);
-      return r;
-    });
-    const stream = new Uint8Array(records.reduce((a, r) => a + r.length, 0));
-    let off = 0;
-    const ends = new Set<number>();
-    for (const r of records) {
-      stream.set(r, off);
-      off += r.length;
-      ends.add(off);
-    }
-    for (const chunk of [1, 3, 7, 64, 4096, stream.length]) {
-      const s = new RecordSplitter();
-      let pos = 0;
-      const cuts: number[] = [];
-      for (let i = 0; i < stream.length; i += chunk) {
-        for (const piece of s.split(stream.subarray(i, i + chunk))) {
-          expect(piece).toEqual(stream.subarray(pos, pos + piece.length));
-          pos += piece.length;
-          cuts.push(pos);
-        }
-      }
-      expect(pos).toBe(stream.length);
-      // Every record end is a cut; other cuts are only chunk ends.
-      for (const e of ends) expect(cuts).toContain(e);
-      for (const c of cuts) expect(ends.has(c) || c % chunk === 0).toBe(true);
-    }
-  });
-});
 
 describe('RequestReader', () => {
   it('waits for the end of the head, however it is split', () => {
