@@ -1,0 +1,69 @@
+// One side of the idle-connection memory benchmark, in its own process (run with --expose-gc), driven by
+// bench/memory.ts over IPC. role 'client': opens `count` connections to the parent's node:tls server;
+// role 'server': listens and the parent connects `count` node:tls clients. It reports memory after
+// start-up plus one connection opened and closed (the baseline: code loaded, WASM instantiated), and
+// again with all connections established and idle. Both readings after forced full GCs.
+//   node --expose-gc --import tsx bench/memory-child.ts <pki-dir> <stack> <client|server> <count> [port]
+import type { Duplex } from 'node:stream';
+import { makePki } from './lib/pki.js';
+import { connectClient, startServer, type Stack } from './lib/impls.js';
+import { sleep } from './lib/stats.js';
+
+const [dir, stack, role, countArg, portArg] = process.argv.slice(2) as [string, Stack, 'client' | 'server', string, string?];
+const pki = makePki(dir);
+const count = Number(countArg);
+const gc = (globalThis as { gc?: () => void }).gc!;
+const send = (m: object) => process.send!(m);
+
+async function settle() {
+  await sleep(200);
+  for (let i = 0; i < 4; i++) {
+    gc();
+    await sleep(20);
+  }
+}
+async function reading() {
+  await settle();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+
+const keep: Duplex[] = [];
+if (role === 'client') {
+  const port = Number(portArg);
+  const open = () => connectClient({ stack, pki, key: 'ecdsa', cipher: 'AES-128-GCM', port });
+  (await open()).destroy();
+  const before = await reading();
+  // A few handshakes in flight at a time: the server in the other process works meanwhile.
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < count) {
+      next++;
+      keep.push(await open());
+    }
+  }));
+  const after = await reading();
+  send({ before, after, connections: keep.length });
+} else {
+  let secure = 0;
+  let onAll: (() => void) | undefined;
+  const srv = await startServer({
+    stack, pki, key: 'ecdsa', cipher: 'AES-128-GCM',
+    onSecure: (s) => {
+      keep.push(s);
+      if (++secure === count + 1) onAll?.();
+    },
+  });
+  const all = new Promise<void>((r) => (onAll = r));
+  send({ port: srv.port });
+  // The parent opens one connection, closes it, and says 'baseline'; then it opens `count` more.
+  await new Promise<void>((r) => process.once('message', () => r()));
+  keep.splice(0).forEach((s) => s.destroy());
+  const before = await reading();
+  send({ ready: true });
+  await all;
+  const after = await reading();
+  send({ before, after, connections: keep.length });
+}
+await new Promise<void>((r) => process.once('message', () => r())); // 'exit': the parent is done
+process.exit(0);
