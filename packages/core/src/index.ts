@@ -9,9 +9,12 @@ export {
   type ConnectionOptions,
   type ConnectionState,
 } from './connection.js';
-export type { HandshakeInfo, HandshakeEvent, HandshakeIo } from './handshake/machine-support.js';
+export type { HandshakeInfo, HandshakeEvent, HandshakeIo, KeyExchangeGroup } from './handshake/machine-support.js';
 export {
   DEFAULT_CIPHER_SUITES,
+  DHE_CIPHER_SUITES,
+  RSA_KEY_EXCHANGE_SUITES,
+  DEFAULT_DHE_GROUPS,
   DEFAULT_GROUPS,
   loadCredential,
   type ClientOptions,
@@ -19,6 +22,8 @@ export {
   type ServerCredential,
 } from './handshake/options.js';
 export type { EcdheGroup } from './handshake/key-exchange/ecdhe.js';
+export type { FfdheGroup } from './handshake/key-exchange/ffdhe-groups.js';
+export { MIN_DH_BITS } from './handshake/key-exchange/dhe.js';
 export { parsePrivateKey, parseCertificateChain, type SigningKey } from './handshake/private-key.js';
 export { x509Verifier, type CertificateVerifier, type CertificateVerifyInput, type X509VerifierOptions } from './handshake/verifier.js';
 export { DEFAULT_SIGNATURE_SCHEMES, type PeerPublicKey } from './handshake/signature.js';

@@ -4,11 +4,14 @@
 //
 // Structural safety: 'connected' (the only state that accepts application data) is entered only from
 // 'waitFinished' through serverFinishedVerified; 'waitFinished' only from 'waitChangeCipherSpec', which is
-// entered only from the ServerHelloDone states, reachable only through serverKeyExchangeVerified, itself
-// reachable only through certificateChainAccepted after serverHelloAcceptable.
+// entered only from the ServerHelloDone states, reachable only through serverKeyExchangeVerified or, with
+// RSA key exchange (RFC 5246 §7.4.3: no ServerKeyExchange), through rsaCertificateAccepted; both only after
+// certificateChainAccepted's check and serverHelloAcceptable.
 //
 //   start ─ClientHello→ waitServerHello ─ServerHello→ waitCertificate ─Certificate→ waitServerKeyExchange
 //     ─ServerKeyExchange→ waitServerHelloDone [─CertificateRequest→ waitServerHelloDoneAfterRequest]
+//   (RSA key exchange: waitCertificate ─Certificate→ waitServerHelloDone; a ServerKeyExchange there is
+//   unexpected_message)
 //     ─ServerHelloDone / [Certificate] ClientKeyExchange CCS Finished→ waitChangeCipherSpec ─CCS→ waitFinished
 //     ─Finished→ connected
 import { assign, setup } from 'xstate';
@@ -68,6 +71,8 @@ export const clientMachine = setup({
   guards: {
     serverHelloAcceptable: ({ context, event }) => judged('serverHello', context, event).ok,
     certificateChainAccepted: ({ context, event }) => judged('certificate', context, event).ok,
+    // "key exchange is RSA" and the certificate (with the encrypted premaster made from its key) accepted.
+    rsaCertificateAccepted: ({ context, event }) => context.hs.suite.keyExchange === 'RSA' && judged('certificate', context, event).ok,
     serverKeyExchangeVerified: ({ context, event }) => judged('serverKeyExchange', context, event).ok,
     certificateRequestWellFormed: ({ context, event }) => judged('certificateRequest', context, event).ok,
     serverHelloDoneWellFormed: ({ context, event }) => judged('serverHelloDone', context, event).ok,
@@ -82,6 +87,7 @@ export const clientMachine = setup({
       const v = accepted('certificate', context, event);
       context.hs.peerChain = v.chain;
       context.hs.peerKey = v.publicKey;
+      if (v.kx) context.hs.kx = v.kx; // RSA key exchange: the premaster is ready
       context.hs.transcript.add(messageOf(event).raw);
     },
     acceptServerKeyExchange: ({ context, event }) => {
@@ -131,8 +137,9 @@ export const clientMachine = setup({
     },
     waitCertificate: {
       on: {
-        // RSA/DHE key exchange (issue 4) reuse this state; RSA skips waitServerKeyExchange.
+        // RSA key exchange skips waitServerKeyExchange (RFC 5246 §7.4.3); ECDHE and DHE go through it.
         certificate: [
+          { guard: 'rsaCertificateAccepted', target: 'waitServerHelloDone', actions: 'acceptCertificate' },
           { guard: 'certificateChainAccepted', target: 'waitServerKeyExchange', actions: 'acceptCertificate' },
           { target: 'failed', actions: { type: 'fail', params: { check: 'certificate' } } },
         ],

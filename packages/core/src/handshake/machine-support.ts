@@ -15,8 +15,12 @@ import type { RawHandshakeMessage } from '../codec/messages/handshake.js';
 import { TlsError } from '../errors.js';
 import type { RecordProtector } from '../record/protection/types.js';
 import type { EcdheGroup } from './key-exchange/ecdhe.js';
+import type { KnownDhGroup } from './key-exchange/ffdhe-groups.js';
 
 export type HandshakeMessageName = keyof typeof HandshakeType;
+
+/** An (EC)DHE group by name: RFC 8422 curves, RFC 7919 groups, and the RFC 3526 groups a server may send. */
+export type KeyExchangeGroup = EcdheGroup | KnownDhGroup['name'];
 
 /** Events the machines receive: one per handshake message type, CCS, application data, and start. */
 export type HandshakeEvent =
@@ -33,9 +37,22 @@ export interface HandshakeInfo {
   /** OpenSSL name, e.g. ECDHE-RSA-AES128-GCM-SHA256. */
   readonly cipherSuiteOpenssl: string;
   readonly cipherSuiteCode: number;
-  readonly group: EcdheGroup;
-  /** SignatureScheme of the ServerKeyExchange. */
-  readonly signatureScheme: string;
+  /** How the premaster secret was agreed. */
+  readonly keyExchange: 'ECDHE' | 'DHE' | 'RSA';
+  /**
+   * The (EC)DHE group; undefined with RSA key exchange, and with DHE over a group that is neither
+   * RFC 7919's nor RFC 3526's (a client may accept one, see key-exchange/dhe.ts; `dhBits` gives its size).
+   */
+  readonly group: KeyExchangeGroup | undefined;
+  /** Size of the DHE prime in bits (DHE only). */
+  readonly dhBits: number | undefined;
+  /** SignatureScheme of the ServerKeyExchange; undefined with RSA key exchange (there is none). */
+  readonly signatureScheme: string | undefined;
+  /**
+   * RFC 7366 encrypt-then-MAC is in use (CBC suites only). Kept for the session: renegotiation and
+   * resumption must not drop it (RFC 7366 §3.1).
+   */
+  readonly encryptThenMac: boolean;
   readonly alpn: string | undefined;
   /** SNI: the name the client sent (server side) or asked for (client side). */
   readonly serverName: string | undefined;

@@ -14,7 +14,8 @@ import type { DecodedClientHello } from '../codec/messages/client-hello.js';
 import type { DecodedServerHello } from '../codec/messages/server-hello.js';
 import { illegalParameter, TlsError } from '../errors.js';
 import type { EcdheGroup } from './key-exchange/ecdhe.js';
-import { groupByCode, groupCode, type ResolvedServer, type ServerCredential } from './options.js';
+import type { FfdheGroup } from './key-exchange/ffdhe-groups.js';
+import { ffdheCode, groupByCode, groupCode, type ResolvedServer, type ServerCredential } from './options.js';
 import { chooseSigningScheme } from './signature.js';
 
 const TLS12 = ProtocolVersion.TLS1_2;
@@ -22,15 +23,19 @@ const TLS12 = ProtocolVersion.TLS1_2;
 /** What the server settled on for one ClientHello. */
 export interface ServerChoice {
   readonly suite: CipherSuite;
-  readonly group: EcdheGroup;
+  /** The ECDHE curve or the RFC 7919 group; undefined with RSA key exchange. */
+  readonly group: EcdheGroup | FfdheGroup | undefined;
   readonly credential: ServerCredential;
-  readonly signatureScheme: number;
+  /** For the ServerKeyExchange signature; undefined with RSA key exchange (no ServerKeyExchange). */
+  readonly signatureScheme: number | undefined;
   readonly alpn: string | undefined;
   readonly ems: boolean;
   readonly secureRenegotiation: boolean;
   readonly serverName: string | undefined;
   /** Echo ec_point_formats (RFC 8422 §5.2: only when the client sent it). */
   readonly ecPointFormats: boolean;
+  /** RFC 7366 §3: both want it and the suite is a CBC one (never echoed for AEAD suites). */
+  readonly encryptThenMac: boolean;
 }
 
 /**
@@ -38,7 +43,7 @@ export interface ServerChoice {
  * for ECDSA a curve the client listed in supported_groups when it sent the extension (RFC 8422 §5.1.1).
  */
 function credentialFits(suite: CipherSuite, c: ServerCredential, clientGroups: readonly number[] | undefined): boolean {
-  if (suite.keyExchange === 'ECDHE_RSA') return c.key.type === 'rsa';
+  if (suite.keyExchange !== 'ECDHE_ECDSA') return c.key.type === 'rsa'; // ECDHE_RSA, DHE_RSA, RSA
   if (c.key.type === 'ed25519') return true;
   if (c.key.type !== 'ec') return false;
   return clientGroups === undefined || clientGroups.includes(groupCode[c.key.curve === 'P-256' ? 'secp256r1' : 'secp384r1']);
@@ -77,23 +82,27 @@ export function negotiateServer(ch: DecodedClientHello, cfg: ResolvedServer): Se
     group = cfg.groups.includes('secp256r1') ? 'secp256r1' : cfg.groups[0];
   }
 
-  // Suite: server preference among the client's, with a credential and a signature scheme that fit.
-  let pick: { suite: CipherSuite; credential: ServerCredential; scheme: number } | undefined;
-  if (group !== undefined) {
-    for (const suite of cfg.suites) {
-      if (!ch.cipherSuites.includes(suite.code)) continue;
-      for (const credential of credentials) {
-        if (!credentialFits(suite, credential, ext.supportedGroups)) continue;
-        const scheme = chooseSigningScheme(credential.key, ext.signatureAlgorithms);
-        if (scheme !== undefined) {
-          pick = { suite, credential, scheme };
-          break;
-        }
+  const dheGroup = chooseDheGroup(ext.supportedGroups, cfg.dheGroups);
+
+  // Suite: server preference among the client's, with a group, a credential and (unless RSA key
+  // exchange, which signs nothing) a signature scheme that fit.
+  let pick: { suite: CipherSuite; group: EcdheGroup | FfdheGroup | undefined; credential: ServerCredential; scheme: number | undefined } | undefined;
+  for (const suite of cfg.suites) {
+    if (!ch.cipherSuites.includes(suite.code)) continue;
+    const kx = suite.keyExchange;
+    const g = kx === 'RSA' ? undefined : kx === 'DHE_RSA' ? dheGroup : group;
+    if (kx !== 'RSA' && g === undefined) continue;
+    for (const credential of credentials) {
+      if (!credentialFits(suite, credential, ext.supportedGroups)) continue;
+      const scheme = kx === 'RSA' ? undefined : chooseSigningScheme(credential.key, ext.signatureAlgorithms);
+      if (kx === 'RSA' || scheme !== undefined) {
+        pick = { suite, group: g, credential, scheme };
+        break;
       }
-      if (pick) break;
     }
+    if (pick) break;
   }
-  if (!pick || !group) throw new TlsError('NO_SHARED_CIPHER', 'handshake_failure', 'no cipher suite, group and certificate in common');
+  if (!pick) throw new TlsError('NO_SHARED_CIPHER', 'handshake_failure', 'no cipher suite, group and certificate in common');
 
   // RFC 7301 §3.2: our preference among the client's; no overlap is no_application_protocol.
   let alpn: string | undefined;
@@ -103,7 +112,7 @@ export function negotiateServer(ch: DecodedClientHello, cfg: ResolvedServer): Se
   }
   return {
     suite: pick.suite,
-    group,
+    group: pick.group,
     credential: pick.credential,
     signatureScheme: pick.scheme,
     alpn,
@@ -111,7 +120,21 @@ export function negotiateServer(ch: DecodedClientHello, cfg: ResolvedServer): Se
     secureRenegotiation,
     serverName,
     ecPointFormats: ext.ecPointFormats !== undefined,
+    encryptThenMac: cfg.etm && ext.encryptThenMac === true && pick.suite.mac !== 'AEAD',
   };
+}
+
+/** RFC 7919 §2: the FFDHE codepoints are 256..511, known or not. */
+const isFfdheCode = (c: number) => c >= 256 && c <= 511;
+
+/**
+ * RFC 7919 §4: a client listing FFDHE groups gets the first of ours it lists, or no DHE suite at all
+ * when it lists none we have; a client listing none (older clients) gets ffdhe2048, or our first group.
+ */
+export function chooseDheGroup(clientGroups: readonly number[] | undefined, ours: readonly FfdheGroup[]): FfdheGroup | undefined {
+  const theirs = (clientGroups ?? []).filter(isFfdheCode);
+  if (theirs.length > 0) return ours.find((g) => theirs.includes(ffdheCode[g]));
+  return ours.includes('ffdhe2048') ? 'ffdhe2048' : ours[0];
 }
 
 /** What the client offered, to check the ServerHello against. */
@@ -127,6 +150,8 @@ export interface ClientOffer {
 export interface ClientChoice {
   readonly suite: CipherSuite;
   readonly ems: boolean;
+  /** RFC 7366 in force: the server echoed it and the suite is a CBC one. */
+  readonly encryptThenMac: boolean;
   readonly alpn: string | undefined;
   readonly secureRenegotiation: boolean;
   readonly sessionId: Uint8Array;
@@ -160,6 +185,9 @@ export function checkServerHello(sh: DecodedServerHello, offer: ClientOffer): Cl
   return {
     suite,
     ems: ext.extendedMasterSecret === true,
+    // RFC 7366 §3 forbids the echo with an AEAD suite without saying what a client does then; like
+    // OpenSSL we ignore it (it cannot change AEAD records). encrypt_then_mac not offered is refused above.
+    encryptThenMac: ext.encryptThenMac === true && suite.mac !== 'AEAD',
     alpn: ext.alpn,
     secureRenegotiation: ext.renegotiationInfo !== undefined,
     sessionId: sh.sessionId,

@@ -1,13 +1,17 @@
 // Configuration of a connection, and its resolution into the concrete lists the handshake works with.
 import { wasmProvider, type CryptoProvider } from '@sanstls/crypto';
 import type { AnchorsInput } from '@sanstls/x509';
-import { cipherSuiteByCode, cipherSuiteByName, NamedGroup, type CipherSuite } from '../codec/constants.js';
+import { cipherSuiteByCode, cipherSuiteByName, NamedGroup, refusedCipherReason, type CipherSuite } from '../codec/constants.js';
 import type { EcdheGroup } from './key-exchange/ecdhe.js';
+import { FFDHE_GROUPS, type FfdheGroup } from './key-exchange/ffdhe-groups.js';
 import { parseCertificateChain, parsePrivateKey, type SigningKey } from './private-key.js';
 import { DEFAULT_SIGNATURE_SCHEMES } from './signature.js';
 import { x509Verifier, type CertificateVerifier } from './verifier.js';
 
-/** Suites enabled by default, in preference order (forward secret AEAD only, RFC 7525 §4.2). */
+/**
+ * ECDHE suites, enabled by default on both sides, in preference order: AEAD first (RFC 7525 §4.2), then
+ * CBC + HMAC (with encrypt-then-MAC, RFC 7366, whenever the peer agrees).
+ */
 export const DEFAULT_CIPHER_SUITES: readonly string[] = [
   'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
   'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
@@ -15,7 +19,53 @@ export const DEFAULT_CIPHER_SUITES: readonly string[] = [
   'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
   'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
   'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384',
+  'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
+  'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA',
+  'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
 ];
+
+/**
+ * Finite-field DHE suites (RFC 7919 groups, see key-exchange/dhe.ts), AEAD before CBC. A client offers
+ * them after DEFAULT_CIPHER_SUITES; a server enables them when they are named in `cipherSuites` (e.g.
+ * `[...DEFAULT_CIPHER_SUITES, ...DHE_CIPHER_SUITES]`): each costs the server a 2048-bit or larger modular
+ * exponentiation per handshake, and every client that offers DHE today also offers ECDHE.
+ */
+export const DHE_CIPHER_SUITES: readonly string[] = [
+  'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_DHE_RSA_WITH_AES_128_CBC_SHA256',
+  'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256',
+  'TLS_DHE_RSA_WITH_AES_128_CBC_SHA',
+  'TLS_DHE_RSA_WITH_AES_256_CBC_SHA',
+];
+
+/**
+ * RSA key exchange suites (RFC 5246 §7.4.7.1), without forward secrecy (see key-exchange/rsa.ts): a client
+ * offers them after every forward-secret suite unless `rsaKeyExchange: false`; a server only with
+ * `rsaKeyExchange: true` or when they are named in `cipherSuites`.
+ */
+export const RSA_KEY_EXCHANGE_SUITES: readonly string[] = [
+  'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_RSA_WITH_AES_128_CBC_SHA256',
+  'TLS_RSA_WITH_AES_256_CBC_SHA256',
+  'TLS_RSA_WITH_AES_128_CBC_SHA',
+  'TLS_RSA_WITH_AES_256_CBC_SHA',
+];
+
+/** RFC 7919 groups for DHE, in preference order (the server takes the first the client lists). */
+export const DEFAULT_DHE_GROUPS: readonly FfdheGroup[] = FFDHE_GROUPS;
+export const ffdheCode: Record<FfdheGroup, number> = {
+  ffdhe2048: NamedGroup.ffdhe2048,
+  ffdhe3072: NamedGroup.ffdhe3072,
+  ffdhe4096: NamedGroup.ffdhe4096,
+};
 
 export const DEFAULT_GROUPS: readonly EcdheGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
 
@@ -40,6 +90,21 @@ interface CommonOptions {
   readonly alpn?: readonly string[];
   /** Offer (client) / accept (server) the extended master secret, RFC 7627 (default true). */
   readonly extendedMasterSecret?: boolean;
+  /**
+   * RFC 7919 groups for DHE_RSA suites, in preference order (default ffdhe2048, ffdhe3072, ffdhe4096).
+   * A client offering DHE suites lists them in supported_groups after `groups` (and accepts other safe
+   * groups of 2048 bits or more, see key-exchange/dhe.ts); a server picks the first one the client lists,
+   * or ffdhe2048 when the client lists none (RFC 7919 §4).
+   */
+  readonly dheGroups?: readonly FfdheGroup[];
+  /** Offer (client) / accept (server) encrypt-then-MAC for CBC suites, RFC 7366 (default true). */
+  readonly encryptThenMac?: boolean;
+  /**
+   * RSA key exchange (no forward secrecy, see RSA_KEY_EXCHANGE_SUITES). Client default true: offered
+   * last. Server default false, unless `cipherSuites` names RSA suites. false with RSA suites named in
+   * `cipherSuites` is a contradiction and throws.
+   */
+  readonly rsaKeyExchange?: boolean;
 }
 
 export interface ClientOptions extends CommonOptions {
@@ -72,13 +137,26 @@ export interface ServerOptions extends CommonOptions {
   readonly selectCredentials?: (serverName: string | undefined) => readonly ServerCredential[] | undefined;
 }
 
-function resolveSuites(list: readonly (string | number)[] | undefined): CipherSuite[] {
+/**
+ * The suites to offer or accept. Named families sanstls refuses (RC4, 3DES, DES, EXPORT, NULL, anon) are
+ * refused with the reason; every suite of codec/constants.ts is implemented.
+ */
+function resolveSuites(list: readonly (string | number)[] | undefined, rsaKeyExchange: boolean | undefined, side: 'client' | 'server'): CipherSuite[] {
   const out: CipherSuite[] = [];
-  for (const x of list ?? DEFAULT_CIPHER_SUITES) {
+  const names = list ?? [
+    ...DEFAULT_CIPHER_SUITES,
+    ...(side === 'client' ? DHE_CIPHER_SUITES : []),
+    ...((rsaKeyExchange ?? side === 'client') ? RSA_KEY_EXCHANGE_SUITES : []),
+  ];
+  for (const x of names) {
     const s = typeof x === 'number' ? cipherSuiteByCode(x) : cipherSuiteByName(x);
-    if (!s) throw new RangeError(`unknown cipher suite ${String(x)}`);
-    if (s.keyExchange !== 'ECDHE_ECDSA' && s.keyExchange !== 'ECDHE_RSA') throw new RangeError(`${s.iana}: key exchange not supported yet`);
-    if (s.mac !== 'AEAD') throw new RangeError(`${s.iana}: CBC suites are not supported yet`);
+    if (!s) {
+      const refused = typeof x === 'string' ? refusedCipherReason(x) : undefined;
+      throw new RangeError(refused ?? `unknown cipher suite ${String(x)}`);
+    }
+    if (s.keyExchange === 'RSA' && rsaKeyExchange === false) {
+      throw new RangeError(`${s.iana} is listed but rsaKeyExchange is false`);
+    }
     if (!out.includes(s)) out.push(s);
   }
   if (out.length === 0) throw new RangeError('no cipher suites enabled');
@@ -92,19 +170,25 @@ export interface ResolvedCommon {
   readonly signatureSchemes: readonly number[];
   readonly alpn: readonly string[] | undefined;
   readonly ems: boolean;
+  readonly dheGroups: readonly FfdheGroup[];
+  readonly etm: boolean;
 }
 
-function resolveCommon(o: CommonOptions): ResolvedCommon {
+function resolveCommon(o: CommonOptions, side: 'client' | 'server'): ResolvedCommon {
   const groups = [...(o.groups ?? DEFAULT_GROUPS)];
   if (groups.length === 0 || groups.some((g) => !(g in groupCode))) throw new RangeError('bad groups list');
   if (o.alpn && o.alpn.some((p) => p.length === 0 || p.length > 255)) throw new RangeError('ALPN names must be 1..255 bytes');
+  const dheGroups = [...(o.dheGroups ?? DEFAULT_DHE_GROUPS)];
+  if (dheGroups.some((g) => !(g in ffdheCode))) throw new RangeError('bad dheGroups list');
   return {
     provider: o.crypto ?? wasmProvider,
-    suites: resolveSuites(o.cipherSuites),
+    suites: resolveSuites(o.cipherSuites, o.rsaKeyExchange, side),
     groups,
     signatureSchemes: [...(o.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES)],
     alpn: o.alpn && o.alpn.length > 0 ? [...o.alpn] : undefined,
     ems: o.extendedMasterSecret ?? true,
+    dheGroups,
+    etm: o.encryptThenMac ?? true,
   };
 }
 
@@ -117,7 +201,7 @@ export interface ResolvedClient extends ResolvedCommon {
 export function resolveClient(o: ClientOptions): ResolvedClient {
   const verifier = o.verifier ?? (o.ca !== undefined ? x509Verifier({ ca: o.ca }) : undefined);
   if (!verifier) throw new RangeError('a client needs trust anchors (ca) or a verifier');
-  return { ...resolveCommon(o), serverName: o.serverName, verifier, fallback: o.fallback ?? false };
+  return { ...resolveCommon(o, 'client'), serverName: o.serverName, verifier, fallback: o.fallback ?? false };
 }
 
 export interface ResolvedServer extends ResolvedCommon {
@@ -127,5 +211,5 @@ export interface ResolvedServer extends ResolvedCommon {
 
 export function resolveServer(o: ServerOptions): ResolvedServer {
   if (!o.credentials || o.credentials.length === 0) throw new RangeError('a server needs at least one credential');
-  return { ...resolveCommon(o), credentials: o.credentials, selectCredentials: o.selectCredentials };
+  return { ...resolveCommon(o, 'server'), credentials: o.credentials, selectCredentials: o.selectCredentials };
 }

@@ -7,11 +7,14 @@ import { decodeClientKeyExchange } from '../codec/messages/client-key-exchange.j
 import { decodeFinished } from '../codec/messages/finished.js';
 import type { RawHandshakeMessage } from '../codec/messages/handshake.js';
 import { encodeHandshakeMessage } from '../codec/messages/index.js';
-import { encodeServerKeyExchangeParams } from '../codec/messages/server-key-exchange.js';
+import { encodeServerKeyExchangeParams, type ServerKeyExchangeParams } from '../codec/messages/server-key-exchange.js';
 import { TlsError } from '../errors.js';
 import type { RecordProtector } from '../record/protection/types.js';
 import { concat } from './client-steps.js';
-import { ecdheSharedSecret, generateEcdhe, type EcdheKeyPair } from './key-exchange/ecdhe.js';
+import { checkDhPublic, dhGroupOf, dhSharedSecret, generateDh, type DhKeyPair } from './key-exchange/dhe.js';
+import { ecdheSharedSecret, generateEcdhe, type EcdheGroup, type EcdheKeyPair } from './key-exchange/ecdhe.js';
+import { ffdheGroup, type FfdheGroup } from './key-exchange/ffdhe-groups.js';
+import { rsaServerPremaster } from './key-exchange/rsa.js';
 import { finishedVerifyData, keyBlock, masterSecret, wipeKeyBlock } from './key-schedule.js';
 import { bytesEqualCt, type HandshakeInfo, type HandshakeIo } from './machine-support.js';
 import { negotiateServer, type ServerChoice } from './negotiate.js';
@@ -28,7 +31,10 @@ export class ServerHandshake {
   clientRandom: Uint8Array | undefined;
   serverRandom: Uint8Array | undefined;
   choice: ServerChoice | undefined;
+  /** ClientHello.client_version: the RSA premaster must carry it (RFC 5246 §7.4.7.1). */
+  clientVersion = 0;
   ecdhe: EcdheKeyPair | undefined;
+  dhe: DhKeyPair | undefined;
   master: Uint8Array | undefined;
   pendingRead: RecordProtector | undefined;
   pendingWrite: RecordProtector | undefined;
@@ -46,6 +52,7 @@ export class ServerHandshake {
   dispose(): void {
     this.transcript.dispose();
     this.ecdhe?.secretKey.fill(0);
+    this.dhe?.secret.fill(0);
     this.master?.fill(0);
     this.pendingRead?.dispose();
     this.pendingWrite?.dispose();
@@ -57,14 +64,28 @@ export class ServerHandshake {
 
 export function checkClientHello(hs: ServerHandshake, m: RawHandshakeMessage) {
   const ch = decodeClientHello(m.body);
-  return { random: ch.random.slice(), choice: negotiateServer(ch, hs.cfg) };
+  return { random: ch.random.slice(), version: ch.version, choice: negotiateServer(ch, hs.cfg) };
 }
 
-/** ClientKeyExchange (RFC 8422 §5.7): the client's share, validated, gives the premaster secret. */
+/**
+ * ClientKeyExchange (RFC 5246 §7.4.7): the premaster secret. ECDHE (RFC 8422 §5.7) and DHE (RFC 7919
+ * §5.1: 1 < Yc < p-1) validate the client's share; RSA (§7.4.7.1) never fails here, whatever the
+ * ciphertext (see key-exchange/rsa.ts): a bad one surfaces as a failed Finished, like any wrong key.
+ */
 export function checkClientKeyExchange(hs: ServerHandshake, m: RawHandshakeMessage): Uint8Array {
   const cke = decodeClientKeyExchange(m.body, hs.suite.keyExchange);
-  if (cke.kind !== 'ecdhe') throw new TlsError('ILLEGAL_PARAMETER', 'illegal_parameter', 'ClientKeyExchange is not ECDHE');
-  return ecdheSharedSecret(hs.ecdhe!, cke.publicKey);
+  switch (cke.kind) {
+    case 'ecdhe':
+      return ecdheSharedSecret(hs.ecdhe!, cke.publicKey);
+    case 'dhe':
+      checkDhPublic(hs.dhe!.group, cke.publicKey);
+      return dhSharedSecret(hs.dhe!, cke.publicKey);
+    case 'rsa': {
+      const key = hs.choice!.credential.key;
+      if (key.type !== 'rsa') throw new TlsError('INTERNAL_ERROR', 'internal_error', 'RSA key exchange without an RSA key');
+      return rsaServerPremaster(key.key, cke.encryptedPreMasterSecret, hs.clientVersion);
+    }
+  }
 }
 
 /** The client's Finished (RFC 5246 §7.4.9): verify_data over every message before it. */
@@ -82,6 +103,7 @@ export function sendServerFlight(hs: ServerHandshake, io: HandshakeIo, m: RawHan
   const choice = v.choice;
   hs.choice = choice;
   hs.clientRandom = v.random;
+  hs.clientVersion = v.version;
   hs.serverRandom = provider.randomBytes(32);
   hs.transcript.start(choice.suite.prf);
   hs.transcript.add(m.raw);
@@ -94,6 +116,7 @@ export function sendServerFlight(hs: ServerHandshake, io: HandshakeIo, m: RawHan
     ...(choice.secureRenegotiation ? { renegotiationInfo: new Uint8Array(0) } : {}), // RFC 5746 §3.6
     ...(choice.serverName !== undefined && hs.cfg.selectCredentials ? { serverName: true } : {}), // RFC 6066 §3
     ...(choice.ems ? { extendedMasterSecret: true } : {}), // RFC 7627 §5.1
+    ...(choice.encryptThenMac ? { encryptThenMac: true } : {}), // RFC 7366 §2 (CBC suites only)
     ...(choice.ecPointFormats ? { ecPointFormats: [ECPointFormat.uncompressed] } : {}), // RFC 8422 §5.2
     ...(choice.alpn !== undefined ? { alpn: choice.alpn } : {}), // RFC 7301 §3.1
   });
@@ -102,12 +125,24 @@ export function sendServerFlight(hs: ServerHandshake, io: HandshakeIo, m: RawHan
     message: { version: TLS12, random: hs.serverRandom, sessionId: hs.sessionId, cipherSuite: choice.suite.code, compressionMethod: 0, extensions },
   }));
   send(encodeHandshakeMessage({ type: HandshakeType.certificate, message: { certificates: choice.credential.chain } }));
-  // RFC 8422 §5.4: ServerECDHParams signed with client_random + server_random + params.
-  hs.ecdhe = generateEcdhe(choice.group, (n) => provider.randomBytes(n));
-  const params = { kind: 'ecdhe' as const, group: groupCode[choice.group], publicKey: hs.ecdhe.publicKey };
-  const paramsBytes = encodeServerKeyExchangeParams(params);
-  const signature = sign(provider, choice.credential.key, choice.signatureScheme, concat(hs.clientRandom, hs.serverRandom, paramsBytes));
-  send(encodeHandshakeMessage({ type: HandshakeType.server_key_exchange, message: { params, signed: { scheme: choice.signatureScheme, signature } } }));
+  // RFC 5246 §7.4.3: no ServerKeyExchange with RSA key exchange. Otherwise ServerECDHParams (RFC 8422
+  // §5.4) or ServerDHParams (p, g, Ys of an RFC 7919 group), signed with client_random + server_random + params.
+  if (choice.suite.keyExchange !== 'RSA') {
+    const random = (n: number) => provider.randomBytes(n);
+    let params: ServerKeyExchangeParams;
+    if (choice.suite.keyExchange === 'DHE_RSA') {
+      const group = dhGroupOf(ffdheGroup(choice.group as FfdheGroup));
+      hs.dhe = generateDh(group, random);
+      params = { kind: 'dhe', p: group.p, g: group.g, publicKey: hs.dhe.publicKey };
+    } else {
+      hs.ecdhe = generateEcdhe(choice.group as EcdheGroup, random);
+      params = { kind: 'ecdhe', group: groupCode[choice.group as EcdheGroup], publicKey: hs.ecdhe.publicKey };
+    }
+    const scheme = choice.signatureScheme!;
+    const paramsBytes = encodeServerKeyExchangeParams(params);
+    const signature = sign(provider, choice.credential.key, scheme, concat(hs.clientRandom, hs.serverRandom, paramsBytes));
+    send(encodeHandshakeMessage({ type: HandshakeType.server_key_exchange, message: { params, signed: { scheme, signature } } }));
+  }
   // Client authentication (issue 6): CertificateRequest goes here.
   send(encodeHandshakeMessage({ type: HandshakeType.server_hello_done }));
 }
@@ -120,10 +155,12 @@ export function acceptClientKeyExchange(hs: ServerHandshake, m: RawHandshakeMess
     ? { ems: true, sessionHash: hs.transcript.current() }
     : { ems: false, clientRandom: hs.clientRandom!, serverRandom: hs.serverRandom! });
   premaster.fill(0);
-  hs.ecdhe!.secretKey.fill(0);
+  hs.ecdhe?.secretKey.fill(0);
+  hs.dhe?.secret.fill(0);
   const kb = keyBlock(provider, suite, hs.master, hs.clientRandom!, hs.serverRandom!);
-  hs.pendingRead = protectorFor(provider, suite, kb.client);
-  hs.pendingWrite = protectorFor(provider, suite, kb.server);
+  const etm = hs.choice!.encryptThenMac;
+  hs.pendingRead = protectorFor(provider, suite, kb.client, etm);
+  hs.pendingWrite = protectorFor(provider, suite, kb.server, etm);
   wipeKeyBlock(kb);
 }
 
@@ -155,8 +192,11 @@ export function handshakeInfo(hs: ServerHandshake): HandshakeInfo {
     cipherSuite: c.suite.iana,
     cipherSuiteOpenssl: c.suite.openssl,
     cipherSuiteCode: c.suite.code,
+    keyExchange: c.suite.keyExchange === 'RSA' ? 'RSA' : c.suite.keyExchange === 'DHE_RSA' ? 'DHE' : 'ECDHE',
     group: c.group,
-    signatureScheme: schemeName(c.signatureScheme),
+    dhBits: hs.dhe?.group.bits,
+    signatureScheme: c.signatureScheme === undefined ? undefined : schemeName(c.signatureScheme),
+    encryptThenMac: c.encryptThenMac,
     alpn: c.alpn,
     serverName: c.serverName,
     peerCertificates: [],

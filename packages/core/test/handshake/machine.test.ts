@@ -39,7 +39,9 @@ describe('client machine structure', () => {
     expect(entriesTo(ts, 'waitFinished')).toEqual([{ from: 'waitChangeCipherSpec', event: 'change_cipher_spec', target: 'waitFinished', guard: undefined }]);
     const toCcs = entriesTo(ts, 'waitChangeCipherSpec');
     expect(toCcs.map((t) => t.from).sort()).toEqual(['waitServerHelloDone', 'waitServerHelloDoneAfterRequest']);
+    // RSA key exchange (RFC 5246 §7.4.3) reaches it from the accepted Certificate, with no ServerKeyExchange.
     expect(entriesTo(ts, 'waitServerHelloDone')).toEqual([
+      { from: 'waitCertificate', event: 'certificate', target: 'waitServerHelloDone', guard: 'rsaCertificateAccepted' },
       { from: 'waitServerKeyExchange', event: 'server_key_exchange', target: 'waitServerHelloDone', guard: 'serverKeyExchangeVerified' },
     ]);
     expect(entriesTo(ts, 'waitServerHelloDoneAfterRequest').map((t) => t.from)).toEqual(['waitServerHelloDone']);
