@@ -51,7 +51,7 @@ export function handshakeSummary(info: HandshakeInfo, side: 'client' | 'server')
     `New, ${info.version}, Cipher is ${info.cipherSuiteOpenssl}`,
     `    Protocol      : ${info.version}`,
     `    Cipher        : ${info.cipherSuiteOpenssl} (${info.cipherSuite}, 0x${info.cipherSuiteCode.toString(16).padStart(4, '0')})`,
-    `    Key exchange  : ECDHE ${info.group}`,
+    `    Key exchange  : ${info.keyExchange}${info.group ? ` ${info.group}` : info.dhBits ? ` ${info.dhBits}-bit group` : ''}`,
     `    Signature     : ${info.signatureScheme}`,
     `    ALPN          : ${info.alpn ?? '(none)'}`,
     `    Server name   : ${serverNameLabel(info.serverName, side)}`,

@@ -421,13 +421,14 @@ export class TLSSocket extends Duplex {
   }
 
   /** The ECDHE group (client side, as node:tls). */
-  getEphemeralKeyInfo(): { type: 'ECDH'; name: string; size: number } | Record<string, never> | null {
+  getEphemeralKeyInfo(): { type: 'ECDH'; name: string; size: number } | { type: 'DH'; size: number } | Record<string, never> | null {
     const i = this.#info;
     if (!i) return null;
-    if (this.#isServer) return {};
-    const names = { x25519: ['X25519', 253], secp256r1: ['prime256v1', 256], secp384r1: ['secp384r1', 384] } as const;
-    const [name, size] = names[i.group];
-    return { type: 'ECDH', name, size };
+    if (this.#isServer || i.keyExchange === 'RSA') return {};
+    if (i.keyExchange === 'DHE') return { type: 'DH', size: i.dhBits ?? 0 };
+    const names: Record<string, readonly [string, number]> = { x25519: ['X25519', 253], secp256r1: ['prime256v1', 256], secp384r1: ['secp384r1', 384] };
+    const known = i.group === undefined ? undefined : names[i.group];
+    return known ? { type: 'ECDH', name: known[0], size: known[1] } : {};
   }
 
   /** The peer's certificate; `detailed` adds the issuerCertificate chain. {} when the peer sent none. */

@@ -67,7 +67,7 @@ async function httpsGet(req: GetRequest): Promise<GetResult> {
       body,
       cipherSuite: info.cipherSuite,
       cipherSuiteOpenssl: info.cipherSuiteOpenssl,
-      group: info.group,
+      group: info.group ?? info.keyExchange,
       secureContext: globalThis.isSecureContext,
     };
   } catch (e) {

@@ -49,5 +49,13 @@ export function decodeServerHello(body: Uint8Array): DecodedServerHello {
   if (compressionMethod !== CompressionMethod.null) {
     throw illegalParameter(`server_hello: compression method ${compressionMethod} was not offered`);
   }
-  return { version, random, sessionId, cipherSuite, compressionMethod, extensions, ext: parseServerHelloExtensions(extensions) };
+  // The contents are parsed on first use of `ext`: a client must first refuse extension types it did not
+  // offer (unsupported_extension, RFC 5246 §7.4.1.4) before judging their bodies (decode_error).
+  let ext: Parsed<ServerHelloExtensions> | undefined;
+  return {
+    version, random, sessionId, cipherSuite, compressionMethod, extensions,
+    get ext() {
+      return (ext ??= parseServerHelloExtensions(extensions));
+    },
+  };
 }
