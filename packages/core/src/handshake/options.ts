@@ -110,7 +110,7 @@ interface CommonOptions {
 export interface ClientOptions extends CommonOptions {
   /** Name sent in SNI (unless an IP literal) and checked against the certificate. */
   readonly serverName?: string;
-  /** Trust anchors for the default @sanstls/x509 verifier. */
+  /** Trust anchors for the default @sanstls/x509 verifier (default: the Mozilla roots). */
   readonly ca?: AnchorsInput;
   /** A verifier of your own instead (takes precedence over `ca`). */
   readonly verifier?: CertificateVerifier;
@@ -199,8 +199,7 @@ export interface ResolvedClient extends ResolvedCommon {
 }
 
 export function resolveClient(o: ClientOptions): ResolvedClient {
-  const verifier = o.verifier ?? (o.ca !== undefined ? x509Verifier({ ca: o.ca }) : undefined);
-  if (!verifier) throw new RangeError('a client needs trust anchors (ca) or a verifier');
+  const verifier = o.verifier ?? x509Verifier(o.ca === undefined ? {} : { ca: o.ca });
   return { ...resolveCommon(o, 'client'), serverName: o.serverName, verifier, fallback: o.fallback ?? false };
 }
 

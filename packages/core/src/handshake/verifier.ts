@@ -3,7 +3,7 @@
 // only thing the handshake needs from the certificate) or throws a TlsError carrying the certificate alert
 // to send (RFC 5246 §7.2.2: bad_certificate, unsupported_certificate, certificate_expired, unknown_ca, ...).
 // There is deliberately no "accept everything" verifier.
-import { TrustStore, verifyChain, X509Error, type AnchorsInput } from '@sanstls/x509';
+import { defaultTrustStore, TrustStore, verifyChain, X509Error, type AnchorsInput } from '@sanstls/x509';
 import { TlsError } from '../errors.js';
 import type { PeerPublicKey } from './signature.js';
 
@@ -20,15 +20,19 @@ export interface CertificateVerifier {
 }
 
 export interface X509VerifierOptions {
-  /** Trust anchors: PEM text, DER certificates, or a @sanstls/x509 TrustStore. */
-  readonly ca: AnchorsInput;
+  /**
+   * Trust anchors: PEM text, DER certificates, or a @sanstls/x509 TrustStore. Default: the Mozilla roots
+   * (Node's tls.rootCertificates on Node, @sanstls/roots elsewhere), as a browser or curl would trust.
+   */
+  readonly ca?: AnchorsInput;
   /** Validation time (default: now). */
   readonly time?: Date;
 }
 
 /** The default verifier: RFC 5280 path validation and RFC 6125 name checks by @sanstls/x509. */
 export function x509Verifier(opts: X509VerifierOptions): CertificateVerifier {
-  const anchors = opts.ca instanceof TrustStore ? opts.ca : new TrustStore(opts.ca);
+  const anchors =
+    opts.ca === undefined ? defaultTrustStore() : opts.ca instanceof TrustStore ? opts.ca : new TrustStore(opts.ca);
   return {
     verify({ chain, serverName }) {
       if (serverName === undefined) {

@@ -2,6 +2,7 @@
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientConnection, decodeClientHello, loadCredential, ServerConnection, type ServerCredential } from '../../src/index.js';
+import { defaultTrustStoreSource } from '@sanstls/x509';
 import { listenOnce } from '../interop/peers.js';
 import { cleanupPkis, makePki, type Pki } from '../interop/pki.js';
 import { pump } from '../interop/pump.js';
@@ -65,5 +66,21 @@ describe('SNI and ALPN', () => {
     expect(hello('localhost').ext.serverName).toBe('localhost');
     expect(hello('127.0.0.1').ext.serverName).toBeUndefined();
     expect(hello('::1').ext.serverName).toBeUndefined();
+  });
+});
+
+describe('default trust anchors', () => {
+  it('a client without ca trusts the Mozilla roots (Node: tls.rootCertificates) only: a private CA is unknown_ca', () => {
+    const local = makePki();
+    const client = new ClientConnection({ serverName: 'localhost' });
+    const server = new ServerConnection({ credentials: [loadCredential(local.leaves.p256.certPem, local.leaves.p256.keyPem)] });
+    for (let i = 0; i < 4; i++) {
+      server.receive(client.takeOutgoing());
+      client.receive(server.takeOutgoing());
+    }
+    const err = client.events().find((e) => e.type === 'error');
+    expect(err?.type === 'error' && err.error.code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE'); // the leaf's issuer is unknown
+    expect(err?.type === 'error' && err.error.alert).toBe('unknown_ca');
+    expect(defaultTrustStoreSource()).toBe('node:tls');
   });
 });
