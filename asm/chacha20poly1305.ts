@@ -9,9 +9,9 @@
 // CP_POLY, then the AAD and ciphertext lengths (u64), a phase flag (0: AAD, 1: data), the 16-byte
 // lengths block and a slot for the computed tag.
 import { CC_KS, CC_POS, CC_SIZE, chacha_groups, chacha_set_key, chacha_set_nonce, chacha_skip, chacha_xor } from './chacha20';
-import { MODE_OPEN, MODE_SEAL, chacha_core } from './chacha_core';
+import { MODE_OPEN, MODE_SEAL, chacha_block, chacha_core, chacha_ks4 } from './chacha_core';
 import { ct_equal } from './ct';
-import { POLY_BLEN, POLY_HIBIT, POLY_SIZE, poly_blocks, poly_init, poly_pad16, poly_update, poly_finish } from './poly1305';
+import { POLY_BLEN, POLY_HIBIT, POLY_SIZE, poly_blocks, poly_init, poly_pad16, poly_padded, poly_update, poly_finish } from './poly1305';
 
 // The standalone primitives, for the chacha20() / poly1305() facades.
 export { chacha_ctx_size, chacha_init, chacha_xor } from './chacha20';
@@ -150,12 +150,74 @@ export function cp_finish(ctx: usize, out: usize): void {
   poly_finish(po, out);
 }
 
-/** One call for a whole message: start, AAD, encrypt len bytes at p in place, tag to tagOut. */
+/** XORs len bytes at p with the keystream at ks. */
+// @ts-ignore: decorator
+@inline function xor_ks(p: usize, ks: usize, len: usize): void {
+  while (len >= 16) {
+    v128.store(p, v128.xor(v128.load(p), v128.load(ks)));
+    p += 16; ks += 16; len -= 16;
+  }
+  while (len > 0) {
+    store<u8>(p, load<u8>(p) ^ load<u8>(ks));
+    p++; ks++; len--;
+  }
+}
+
+/**
+ * The whole message of cp_seal / cp_open (mode MODE_SEAL / MODE_OPEN): tag to tagOut. Computes only the
+ * blocks the message needs. With g = len >> 8 whole groups and a tail of t = len & 255 bytes, the groups
+ * run stitched from counter 1 and the tail takes blocks 1 + 4g onwards. Block 0 (the Poly1305 key, §2.6)
+ * is computed in one 4-block call together with the first three tail blocks (a tail over 192 bytes takes
+ * one more block alone), or alone by chacha_block when there is no tail.
+ */
+function cp_whole(ctx: usize, nonce: usize, aad: usize, aadLen: usize, p: usize, len: usize, tagOut: usize, mode: u32): void {
+  const po = ctx + CP_POLY;
+  const ks = ctx + CC_KS;
+  store<u32>(ctx, load<u32>(nonce, 0), 52);
+  store<u32>(ctx, load<u32>(nonce, 4), 56);
+  store<u32>(ctx, load<u32>(nonce, 8), 60);
+  const groups = len >> 8;
+  const tail = len & 255;
+  const t = <u32>(1 + (groups << 2)); // counter of the first tail block (no wrap: len < 2^32 − 64)
+  if (tail > 0 || groups == 0) {
+    chacha_ks4(ctx, i32x4(0, t, t + 1, t + 2), ks);
+  } else {
+    chacha_block(ctx, 0, ks);
+  }
+  poly_init(po, ks);
+  const z = i64x2.splat(0);
+  v128.store(ks, z, 0); v128.store(ks, z, 16); v128.store(ks, z, 32); v128.store(ks, z, 48);
+  poly_padded(po, aad, aadLen);
+  if (groups > 0) {
+    store<u32>(ctx, 1, 48);
+    chacha_core(ctx, p, groups, po, mode);
+    if (mode == MODE_SEAL) poly_blocks(po, p + ((groups - 1) << 8), 16, POLY_HIBIT); // one behind in the loop
+    p += groups << 8;
+  }
+  if (tail > 0) {
+    if (mode == MODE_OPEN) poly_padded(po, p, tail);
+    const first = min<usize>(tail, 192);
+    xor_ks(p, ks + 64, first);
+    if (tail > 192) {
+      chacha_block(ctx, t + 3, ks);
+      xor_ks(p + 192, ks, tail - 192);
+    }
+    if (mode == MODE_SEAL) poly_padded(po, p, tail);
+  }
+  store<u64>(ctx, <u64>aadLen, CP_BLOCK);
+  store<u64>(ctx, <u64>len, CP_BLOCK + 8);
+  poly_blocks(po, ctx + CP_BLOCK, 1, POLY_HIBIT);
+  poly_finish(po, tagOut);
+  // Leftover keystream of this nonce, wiped like the key block.
+  v128.store(ks, z, 0); v128.store(ks, z, 16); v128.store(ks, z, 32); v128.store(ks, z, 48);
+  v128.store(ks, z, 64); v128.store(ks, z, 80); v128.store(ks, z, 96); v128.store(ks, z, 112);
+  v128.store(ks, z, 128); v128.store(ks, z, 144); v128.store(ks, z, 160); v128.store(ks, z, 176);
+  v128.store(ks, z, 192); v128.store(ks, z, 208); v128.store(ks, z, 224); v128.store(ks, z, 240);
+}
+
+/** One call for a whole message: encrypts len bytes at p in place under the nonce and AAD, tag to tagOut. */
 export function cp_seal(ctx: usize, nonce: usize, aad: usize, aadLen: usize, p: usize, len: usize, tagOut: usize): void {
-  cp_start(ctx, nonce);
-  cp_aad(ctx, aad, aadLen);
-  cp_encrypt(ctx, p, len);
-  cp_finish(ctx, tagOut);
+  cp_whole(ctx, nonce, aad, aadLen, p, len, tagOut, MODE_SEAL);
 }
 
 /**
@@ -164,12 +226,9 @@ export function cp_seal(ctx: usize, nonce: usize, aad: usize, aadLen: usize, p: 
  * (the plaintext never leaves this call) and returns 0.
  */
 export function cp_open(ctx: usize, nonce: usize, aad: usize, aadLen: usize, p: usize, len: usize, tag: usize): u32 {
-  cp_start(ctx, nonce);
-  cp_aad(ctx, aad, aadLen);
-  cp_decrypt(ctx, p, len);
-  cp_finish(ctx, ctx + CP_TAG);
+  cp_whole(ctx, nonce, aad, aadLen, p, len, ctx + CP_TAG, MODE_OPEN);
   const ok = ct_equal(ctx + CP_TAG, tag, 16);
-  memory.fill(ctx + CP_TAG, 0, 16);
+  v128.store(ctx + CP_TAG, i64x2.splat(0));
   if (ok == 0) memory.fill(p, 0, len);
   return ok;
 }

@@ -18,8 +18,18 @@ export const POLY_R = R;
 export const POLY_R2 = R2;
 const S: usize = 120;
 const BUF: usize = 136;
+export const POLY_BUF = BUF;
 export const POLY_BLEN: usize = 152;
 export const POLY_SIZE: usize = 160;
+
+/** Zeroes the POLY_SIZE bytes at ctx with ten v128 stores (memory.fill is a runtime call in V8). */
+// @ts-ignore: decorator
+@inline function wipe(ctx: usize): void {
+  const z = i64x2.splat(0);
+  v128.store(ctx, z, 0); v128.store(ctx, z, 16); v128.store(ctx, z, 32); v128.store(ctx, z, 48);
+  v128.store(ctx, z, 64); v128.store(ctx, z, 80); v128.store(ctx, z, 96); v128.store(ctx, z, 112);
+  v128.store(ctx, z, 128); v128.store(ctx, z, 144);
+}
 
 export function poly_ctx_size(): usize {
   return POLY_SIZE;
@@ -89,7 +99,7 @@ export function poly_blocks(ctx: usize, p: usize, n: usize, hibit: u64): void {
 
 /** Starts a MAC with the 32-byte one-time key: r clamped (§2.5.1), s kept, h = 0, r² precomputed. */
 export function poly_init(ctx: usize, key: usize): void {
-  memory.fill(ctx, 0, POLY_SIZE);
+  wipe(ctx);
   // r &= 0x0ffffffc0ffffffc0ffffffc0fffffff, then split into 26-bit limbs.
   const t0 = <u64>(load<u32>(key, 0) & 0x0fffffff);
   const t1 = <u64>(load<u32>(key, 4) & 0x0ffffffc);
@@ -99,7 +109,7 @@ export function poly_init(ctx: usize, key: usize): void {
   const r0 = lo & M, r1 = (lo >> 26) & M, r2 = ((lo >> 52) | (hi << 12)) & M, r3 = (hi >> 14) & M, r4 = hi >> 40;
   store<u64>(ctx, r0, R); store<u64>(ctx, r1, R + 8); store<u64>(ctx, r2, R + 16);
   store<u64>(ctx, r3, R + 24); store<u64>(ctx, r4, R + 32);
-  memory.copy(ctx + S, key + 16, 16);
+  v128.store(ctx + S, v128.load(key, 16));
   // r² mod p, fully carried so every limb is < 2^26.
   const s1 = r1 * 5, s2 = r2 * 5, s3 = r3 * 5, s4 = r4 * 5;
   let d0 = r0 * r0 + r1 * s4 + r2 * s3 + r3 * s2 + r4 * s1;
@@ -144,6 +154,23 @@ export function poly_update(ctx: usize, p: usize, len: usize): void {
     bl = len;
   }
   store<u32>(ctx, <u32>bl, POLY_BLEN);
+}
+
+/**
+ * Absorbs len bytes at p zero-padded to a multiple of 16 (data then pad16, §2.8) when no partial block is
+ * pending: whole blocks straight from p, the last partial one through the block buffer.
+ */
+export function poly_padded(ctx: usize, p: usize, len: usize): void {
+  const n = len >> 4;
+  if (n > 0) poly_blocks(ctx, p, n, HIBIT);
+  let r = len & 15;
+  if (r > 0) {
+    p += n << 4;
+    const b = ctx + BUF;
+    v128.store(b, i64x2.splat(0));
+    for (let i: usize = 0; i < r; i++) store<u8>(b + i, load<u8>(p + i));
+    poly_blocks(ctx, b, 1, HIBIT);
+  }
 }
 
 /** Zero-pads a pending partial block to 16 bytes and absorbs it as a full block (the pad16 of §2.8). */
@@ -198,5 +225,5 @@ export function poly_finish(ctx: usize, out: usize): void {
   const t1 = w1 + load<u64>(ctx, S + 8) + carry;
   store<u64>(out, t0);
   store<u64>(out, t1, 8);
-  memory.fill(ctx, 0, POLY_SIZE);
+  wipe(ctx);
 }

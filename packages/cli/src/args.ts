@@ -2,7 +2,7 @@
 // by yargs-parser with short-option groups off. Every value is checked here, so the commands themselves
 // only see well-formed options; mistakes are a UsageError (exit status 2) naming the flag.
 import { isIP } from 'node:net';
-import { cipherSuiteByName, refusedCipherReason, type EcdheGroup } from '@sanstls/core';
+import { cipherSuiteByName, refusedCipherReason, type EcdheGroup, type FfdheGroup } from '@sanstls/core';
 import parser from 'yargs-parser';
 
 export class UsageError extends Error {
@@ -12,7 +12,9 @@ export class UsageError extends Error {
 interface CommonArgs {
   /** Cipher suites as IANA names, in preference order; undefined for the defaults. */
   readonly cipherSuites: readonly string[] | undefined;
+  /** -groups: the ECDHE groups, and the RFC 7919 groups for DHE suites (only those named are offered). */
   readonly groups: readonly EcdheGroup[] | undefined;
+  readonly dheGroups: readonly FfdheGroup[] | undefined;
   readonly alpn: readonly string[] | undefined;
   /** No connection summaries, only data (and errors). */
   readonly quiet: boolean;
@@ -80,16 +82,25 @@ const GROUP_ALIASES: Record<string, EcdheGroup> = {
   secp384r1: 'secp384r1',
 };
 
-/** Parses an -groups list (colon-separated, as OpenSSL). */
-export function parseGroups(list: string): EcdheGroup[] {
-  const out: EcdheGroup[] = [];
+const FFDHE: readonly FfdheGroup[] = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096'];
+
+/** Parses an -groups list (colon-separated, as OpenSSL) into ECDHE groups and RFC 7919 DHE groups. */
+export function parseGroups(list: string): { ec: EcdheGroup[]; dhe: FfdheGroup[] } {
+  const ec: EcdheGroup[] = [];
+  const dhe: FfdheGroup[] = [];
   for (const raw of splitList(list, /[:,]/)) {
-    const g = GROUP_ALIASES[raw.toLowerCase()];
-    if (!g) throw new UsageError(`-groups: unsupported group "${raw}" (sanstls has X25519, P-256, P-384)`);
-    if (!out.includes(g)) out.push(g);
+    const name = raw.toLowerCase();
+    const f = FFDHE.find((x) => x === name);
+    if (f) {
+      if (!dhe.includes(f)) dhe.push(f);
+      continue;
+    }
+    const g = GROUP_ALIASES[name];
+    if (!g) throw new UsageError(`-groups: unsupported group "${raw}" (sanstls has X25519, P-256, P-384, ffdhe2048/3072/4096)`);
+    if (!ec.includes(g)) ec.push(g);
   }
-  if (out.length === 0) throw new UsageError('-groups: empty list');
-  return out;
+  if (ec.length === 0 && dhe.length === 0) throw new UsageError('-groups: empty list');
+  return { ec, dhe };
 }
 
 /** Parses a -cipher list: OpenSSL or IANA suite names separated by colons (commas and spaces also work). */
@@ -194,7 +205,7 @@ function commonArgs(p: Parsed): CommonArgs {
   const alpn = str(p, 'alpn');
   return {
     cipherSuites: cipher === undefined ? undefined : parseCiphers(cipher),
-    groups: groups === undefined ? undefined : parseGroups(groups),
+    ...(groups === undefined ? { groups: undefined, dheGroups: undefined } : (({ ec, dhe }) => ({ groups: ec, dheGroups: dhe }))(parseGroups(groups))),
     alpn: alpn === undefined ? undefined : parseAlpn(alpn),
     quiet: bool(p, 'quiet'),
     trace: bool(p, 'trace'),

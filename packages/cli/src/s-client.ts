@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { rootCertificates } from 'node:tls';
-import { ClientConnection, type ClientOptions, type EcdheGroup } from '@sanstls/core';
+import { ClientConnection, type ClientOptions, type EcdheGroup, type FfdheGroup } from '@sanstls/core';
 import type { ClientArgs } from './args.js';
 import { Link } from './pump.js';
 import { describeError, EXIT, handshakeSummary, isCertificateError } from './report.js';
@@ -36,6 +36,7 @@ export function clientOptions(args: ClientArgs): ClientOptions {
     ca,
     ...(args.cipherSuites ? { cipherSuites: args.cipherSuites } : {}),
     ...(args.groups ? { groups: args.groups as EcdheGroup[] } : {}),
+    ...(args.dheGroups ? { dheGroups: args.dheGroups as FfdheGroup[] } : {}),
     ...(args.alpn ? { alpn: args.alpn } : {}),
   };
 }

@@ -3,7 +3,7 @@
 // open connection (as `openssl s_server` does).
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { loadCredential, ServerConnection, type EcdheGroup, type ServerCredential, type ServerOptions } from '@sanstls/core';
+import { loadCredential, ServerConnection, type EcdheGroup, type FfdheGroup, type ServerCredential, type ServerOptions } from '@sanstls/core';
 import type { ServerArgs } from './args.js';
 import { generateSelfSigned } from './certgen.js';
 import { Link } from './pump.js';
@@ -64,6 +64,7 @@ export async function serverOptions(args: ServerArgs, note: (line: string) => vo
     credentials,
     ...(args.cipherSuites ? { cipherSuites: args.cipherSuites } : {}),
     ...(args.groups ? { groups: args.groups as EcdheGroup[] } : {}),
+    ...(args.dheGroups ? { dheGroups: args.dheGroups as FfdheGroup[] } : {}),
     ...(args.alpn ? { alpn: args.alpn } : {}),
   };
 }

@@ -50,8 +50,9 @@ describe('flags', () => {
   });
 
   it('group names in every spelling', () => {
-    expect(parseGroups('X25519:prime256v1:secp384r1')).toEqual(['x25519', 'secp256r1', 'secp384r1']);
-    expect(parseGroups('P-384:P-256')).toEqual(['secp384r1', 'secp256r1']);
+    expect(parseGroups('X25519:prime256v1:secp384r1')).toEqual({ ec: ['x25519', 'secp256r1', 'secp384r1'], dhe: [] });
+    expect(parseGroups('P-384:P-256')).toEqual({ ec: ['secp384r1', 'secp256r1'], dhe: [] });
+    expect(parseGroups('ffdhe3072:X25519:FFDHE2048')).toEqual({ ec: ['x25519'], dhe: ['ffdhe3072', 'ffdhe2048'] });
     expect(() => parseGroups('X448')).toThrow(UsageError);
   });
 

@@ -5,7 +5,7 @@
 // decrypts inside scratch and copies out only once the tag verified (cp_open wipes it otherwise, and the
 // facade after copying); longer messages are authenticated in a first pass and decrypted in a second.
 import type { Aead } from './types.js';
-import { AUX_SIZE, SCRATCH_SIZE, WasmHandle, aux, heap, scratch, wasm } from './wasm.js';
+import { AUX_SIZE, SCRATCH_SIZE, WasmHandle, aux, heap, scratch, wasm, type WasmExports } from './wasm.js';
 
 const KEY = 32;
 const NONCE = 12;
@@ -18,6 +18,28 @@ const AAD_IN_AUX = AUX_SIZE - A_AAD;
 /** Longest text done by one cp_seal / cp_open call, with its tag beside it in scratch. */
 const ONE_CALL = SCRATCH_SIZE - TAG;
 const EMPTY = new Uint8Array(0);
+
+// Set by the first constructor, for the one-call paths: the module's exports and the scratch and aux
+// pointers never change once instantiated; the heap view is renewed when memory growth has detached it
+// (a detached view has byteLength 0, as has the initial EMPTY).
+let ex: WasmExports;
+let SP = 0;
+let AP = 0;
+let mem: Uint8Array = EMPTY;
+
+function heapView(): Uint8Array {
+  return mem.byteLength !== 0 ? mem : (mem = heap());
+}
+
+/** src into m at dst: an element loop for nonces and short AADs, cheaper there than set(). */
+function put(m: Uint8Array, src: Uint8Array, dst: number): void {
+  const n = src.length;
+  if (n > 32) {
+    m.set(src, dst);
+    return;
+  }
+  for (let i = 0; i < n; i++) m[dst + i] = src[i]!;
+}
 
 function checkNonce(nonce: Uint8Array): void {
   if (nonce.length !== NONCE) throw new RangeError('chacha20-poly1305: nonce must be 12 bytes');
@@ -46,8 +68,11 @@ export class ChaCha20Poly1305 extends WasmHandle implements Aead {
     const m = heap();
     const kp = aux();
     m.set(key, kp);
-    wasm().cp_init(this.ptr, kp);
+    ex = wasm();
+    ex.cp_init(this.ptr, kp);
     m.fill(0, kp, kp + KEY);
+    SP = scratch();
+    AP = kp;
   }
 
   seal(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
@@ -59,9 +84,8 @@ export class ChaCha20Poly1305 extends WasmHandle implements Aead {
     }
     // One call; ciphertext and tag side by side in scratch, copied out by a single slice().
     const m = this.#oneCall(nonce, aad, plaintext, 0, n);
-    const sp = scratch();
-    wasm().cp_seal(this.ptr, aux(), aux() + A_AAD, aad.length, sp, n, sp + n);
-    return m.slice(sp, sp + n + TAG);
+    ex.cp_seal(this.ptr, AP, AP + A_AAD, aad.length, SP, n, SP + n);
+    return m.slice(SP, SP + n + TAG);
   }
 
   sealInPlace(buf: Uint8Array, offset: number, length: number, nonce: Uint8Array, aad: Uint8Array = EMPTY): void {
@@ -71,9 +95,8 @@ export class ChaCha20Poly1305 extends WasmHandle implements Aead {
       return;
     }
     const m = this.#oneCall(nonce, aad, buf, offset, length);
-    const sp = scratch();
-    wasm().cp_seal(this.ptr, aux(), aux() + A_AAD, aad.length, sp, length, sp + length);
-    buf.set(m.subarray(sp, sp + length + TAG), offset);
+    ex.cp_seal(this.ptr, AP, AP + A_AAD, aad.length, SP, length, SP + length);
+    buf.set(m.subarray(SP, SP + length + TAG), offset);
   }
 
   open(nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array | null {
@@ -89,10 +112,9 @@ export class ChaCha20Poly1305 extends WasmHandle implements Aead {
     }
     // One call decrypts in scratch and checks the tag; on failure it has already wiped the plaintext.
     const m = this.#oneCall(nonce, aad, sealed, 0, n + TAG);
-    const sp = scratch();
-    if (wasm().cp_open(this.ptr, aux(), aux() + A_AAD, aad.length, sp, n, sp + n) !== 1) return null;
-    const out = m.slice(sp, sp + n);
-    m.fill(0, sp, sp + n);
+    if (ex.cp_open(this.ptr, AP, AP + A_AAD, aad.length, SP, n, SP + n) !== 1) return null;
+    const out = m.slice(SP, SP + n);
+    m.fill(0, SP, SP + n);
     return out;
   }
 
@@ -108,21 +130,19 @@ export class ChaCha20Poly1305 extends WasmHandle implements Aead {
       return this.#verifyThenDecrypt(ctx, buf, offset, n, buf, offset) ? n : -1;
     }
     const m = this.#oneCall(nonce, aad, buf, offset, length);
-    const sp = scratch();
-    if (wasm().cp_open(this.ptr, aux(), aux() + A_AAD, aad.length, sp, n, sp + n) !== 1) return -1;
-    buf.set(m.subarray(sp, sp + n), offset);
-    m.fill(0, sp, sp + n);
+    if (ex.cp_open(this.ptr, AP, AP + A_AAD, aad.length, SP, n, SP + n) !== 1) return -1;
+    buf.set(m.subarray(SP, SP + n), offset);
+    m.fill(0, SP, SP + n);
     return n;
   }
 
   /** For cp_seal / cp_open: nonce and AAD into aux, src[so, so+len) into scratch; returns the heap view. */
   #oneCall(nonce: Uint8Array, aad: Uint8Array, src: Uint8Array, so: number, len: number): Uint8Array {
     checkNonce(nonce);
-    const m = heap();
-    const ap = aux();
-    m.set(nonce, ap);
-    m.set(aad, ap + A_AAD);
-    m.set(so === 0 && len === src.length ? src : view(src, so, len), scratch());
+    const m = heapView();
+    put(m, nonce, AP);
+    put(m, aad, AP + A_AAD);
+    m.set(so === 0 && len === src.length ? src : view(src, so, len), SP);
     return m;
   }
 

@@ -253,11 +253,22 @@ describe('connect() against node:tls', () => {
     }
   });
 
-  it('refuses options without trust anchors with a coded error', async () => {
+  it('without ca trusts only the Mozilla roots: a private CA is refused with a certificate code', async () => {
     const server = await tlsServer(pki.ec, (s) => s.end());
     try {
       const { pair } = await tcpStreams(server.port);
       const conn = connect(pair, { serverName: 'localhost' });
+      expect((await rejection(conn.handshake)).code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses invalid options with a coded error', async () => {
+    const server = await tlsServer(pki.ec, (s) => s.end());
+    try {
+      const { pair } = await tcpStreams(server.port);
+      const conn = connect(pair, { serverName: 'localhost', ca: pki.ca, cipherSuites: ['NO-SUCH-SUITE'] });
       expect((await rejection(conn.handshake)).code).toBe('INVALID_OPTIONS');
     } finally {
       await server.close();
