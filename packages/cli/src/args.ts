@@ -304,6 +304,7 @@ Commands:
   s_client   connect to a TLS 1.2 server, send stdin, print what comes back
   s_server   accept TLS 1.2 connections (-www for a status page)
   certgen    write a fresh self-signed ECDSA P-256 certificate and key
+  relay      a WebSocket-to-TCP relay for browsers: --allow HOST:PORT [--listen [HOST:]PORT]
   help       this text; "sanstls help s_client" for a command's options
 
 Exit status: 0 handshake succeeded (and the connection ended cleanly), 1 the handshake (or the

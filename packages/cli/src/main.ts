@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `sanstls` binary: s_client, s_server, certgen.
+// The `sanstls` binary: s_client, s_server, certgen, relay.
 import { writeFileSync } from 'node:fs';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
 import { generateSelfSigned } from './certgen.js';
@@ -51,6 +51,12 @@ async function run(cmd: Command, io: CliIo): Promise<number> {
 
 async function main(): Promise<void> {
   const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  if (process.argv[2] === 'relay') {
+    // The WebSocket-to-TCP relay of @sanstls/web (its own flags: --allow, --listen, --origin, --quiet).
+    const { runRelayCli } = await import('@sanstls/web/relay');
+    await runRelayCli(process.argv.slice(3), 'sanstls relay');
+    return;
+  }
   let code: number;
   try {
     code = await run(parseCommandLine(process.argv.slice(2)), io);
