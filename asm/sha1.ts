@@ -2,6 +2,7 @@
 // (SHA1_CTX bytes): H0..H4 as native u32 at 0, message length in bytes (u64) at 32, bytes buffered (u32) at
 // 40, the partial block at 64. a..e live in locals and all 80 rounds are unrolled; the schedule is computed
 // with SIMD, four words per v128, into WK = W[t] + K[t], interleaved with the rounds.
+import { md64Finish, md64Update } from './md64';
 import { count_compressions } from './hash_count';
 
 const SHA1_CTX: usize = 128;
@@ -182,31 +183,12 @@ export function sha1_init(ctx: usize): void {
 
 /** Absorbs len bytes at p. */
 export function sha1_update(ctx: usize, p: usize, len: usize): void {
-  store<u64>(ctx, load<u64>(ctx, 32) + <u64>len, 32);
-  let n = <usize>load<u32>(ctx, 40);
-  if (n) {
-    const k = min<usize>(64 - n, len);
-    memory.copy(ctx + 64 + n, p, k);
-    n += k; p += k; len -= k;
-    if (n < 64) { store<u32>(ctx, <u32>n, 40); return; }
-    sha1_blocks(ctx, ctx + 64, 1);
-  }
-  const nb = len >> 6;
-  if (nb) sha1_blocks(ctx, p, nb);
-  n = len & 63;
-  memory.copy(ctx + 64, p + (nb << 6), n);
-  store<u32>(ctx, <u32>n, 40);
+  md64Update(ctx, p, len, sha1_blocks);
 }
 
 /** Pads (§5.1.1), writes the 20-byte digest to out and restarts ctx. */
 export function sha1_final(ctx: usize, out: usize): void {
-  const buf = ctx + 64;
-  let n = <usize>load<u32>(ctx, 40);
-  store<u8>(buf + n++, 0x80);
-  if (n > 56) { memory.fill(buf + n, 0, 64 - n); sha1_blocks(ctx, buf, 1); n = 0; }
-  memory.fill(buf + n, 0, 56 - n);
-  store<u64>(buf, bswap(load<u64>(ctx, 32) << 3), 56);
-  sha1_blocks(ctx, buf, 1);
+  md64Finish(ctx, sha1_blocks);
   for (let i: usize = 0; i < 20; i += 4) store<u32>(out + i, bswap(load<u32>(ctx + i)));
   sha1_init(ctx);
 }

@@ -2,6 +2,7 @@
 // in bytes (u64) at 32, bytes buffered (u32) at 40, the partial block at 64. The compression function keeps
 // a..h in locals and runs all 64 rounds unrolled; the message schedule is computed with SIMD, four words per
 // v128, interleaved with the rounds, which take W[t] + K[t] from lanes of a v128 local.
+import { md64Finish, md64Update } from './md64';
 import { count_compressions } from './hash_count';
 
 const SHA256_CTX: usize = 128;
@@ -182,33 +183,14 @@ export function sha256_init(ctx: usize): void {
   store<u32>(ctx, 0x5be0cd19, 28);
 }
 
-/** Absorbs len bytes at p. Whole blocks are compressed straight from p; the rest is buffered. */
+/** Absorbs len bytes at p. */
 export function sha256_update(ctx: usize, p: usize, len: usize): void {
-  store<u64>(ctx, load<u64>(ctx, 32) + <u64>len, 32);
-  let n = <usize>load<u32>(ctx, 40);
-  if (n) {
-    const k = min<usize>(64 - n, len);
-    memory.copy(ctx + 64 + n, p, k);
-    n += k; p += k; len -= k;
-    if (n < 64) { store<u32>(ctx, <u32>n, 40); return; }
-    sha256_blocks(ctx, ctx + 64, 1);
-  }
-  const nb = len >> 6;
-  if (nb) sha256_blocks(ctx, p, nb);
-  n = len & 63;
-  memory.copy(ctx + 64, p + (nb << 6), n);
-  store<u32>(ctx, <u32>n, 40);
+  md64Update(ctx, p, len, sha256_blocks);
 }
 
 /** Pads (§5.1.1), writes the 32-byte digest to out and restarts ctx. */
 export function sha256_final(ctx: usize, out: usize): void {
-  const buf = ctx + 64;
-  let n = <usize>load<u32>(ctx, 40);
-  store<u8>(buf + n++, 0x80);
-  if (n > 56) { memory.fill(buf + n, 0, 64 - n); sha256_blocks(ctx, buf, 1); n = 0; }
-  memory.fill(buf + n, 0, 56 - n);
-  store<u64>(buf, bswap(load<u64>(ctx, 32) << 3), 56);
-  sha256_blocks(ctx, buf, 1);
+  md64Finish(ctx, sha256_blocks);
   for (let i: usize = 0; i < 32; i += 4) store<u32>(out + i, bswap(load<u32>(ctx + i)));
   sha256_init(ctx);
 }
