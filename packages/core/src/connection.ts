@@ -11,9 +11,11 @@ import { handshakeTypeName } from './codec/constants.js';
 import { HandshakeAssembler } from './codec/messages/handshake.js';
 import { TlsError, unexpectedMessage } from './errors.js';
 import { ClientHandshake } from './handshake/client-steps.js';
+import { ConnectionBinding } from './handshake/renegotiation.js';
+import type { TlsSession } from './session/types.js';
 import { clientMachine } from './handshake/client-machine.js';
 import { asTlsError, type HandshakeEvent, type HandshakeInfo, type HandshakeIo } from './handshake/machine-support.js';
-import { resolveClient, resolveServer, type ClientOptions, type ServerOptions } from './handshake/options.js';
+import { resolveClient, resolveClientAuth, resolveServer, type ClientAuthOptions, type ClientOptions, type ServerOptions } from './handshake/options.js';
 import { ServerHandshake } from './handshake/server-steps.js';
 import { serverMachine } from './handshake/server-machine.js';
 import { RecordLayer } from './record/layer.js';
@@ -22,6 +24,10 @@ import type { RecordProtector } from './record/protection/types.js';
 export type ConnectionEvent =
   /** Both Finished messages verified: the negotiated parameters. */
   | { readonly type: 'handshake'; readonly info: HandshakeInfo }
+  /** A renegotiation completed (RFC 5746): the new parameters. */
+  | { readonly type: 'renegotiated'; readonly info: HandshakeInfo }
+  /** Client side: a resumable session (new, or with a renewed ticket); keep it to resume later. */
+  | { readonly type: 'session'; readonly session: TlsSession }
   /** Application data from the peer. */
   | { readonly type: 'data'; readonly data: Uint8Array }
   /** A warning alert from the peer other than close_notify (reported, otherwise ignored). */
@@ -40,7 +46,7 @@ interface MachineSnapshot {
   readonly status: string;
   readonly value: unknown;
   readonly error?: unknown;
-  readonly context: { readonly error: TlsError | undefined };
+  readonly context: { readonly error: TlsError | undefined; readonly hs: { dispose(): void } };
 }
 
 /** Options of the connection itself (the handshake's are ClientOptions / ServerOptions). */
@@ -69,7 +75,13 @@ abstract class Connection {
   private info: HandshakeInfo | undefined;
   private st: ConnectionState = 'handshaking';
   protected abstract readonly actor: Actor<typeof clientMachine> | Actor<typeof serverMachine>;
-  protected abstract disposeHandshake(): void;
+  /** Ties the handshakes of this connection together (RFC 5746) and limits renegotiations. */
+  protected readonly binding = new ConnectionBinding();
+
+  /** Wipes the secrets of the current handshake (a renegotiation disposes the previous one itself). */
+  private disposeHandshake(): void {
+    (this.actor.getSnapshot() as MachineSnapshot).context.hs.dispose();
+  }
 
   /** What the handshake machine may do to this connection. */
   protected readonly io: HandshakeIo = {
@@ -80,7 +92,12 @@ abstract class Connection {
     lockVersion: (v) => this.record.setVersion(v),
     deliver: (data) => this.queue.push({ type: 'data', data }),
     complete: (info) => {
+      const renegotiated = this.info !== undefined;
       this.info = info;
+      if (renegotiated) {
+        this.queue.push({ type: 'renegotiated', info });
+        return;
+      }
       this.st = 'connected';
       this.queue.push({ type: 'handshake', info });
       const writes = this.pendingWrites;
@@ -89,6 +106,7 @@ abstract class Connection {
       if (this.sentClose) this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
     },
     warn: (alert) => this.record.writeAlert(AlertLevel.warning, AlertDescription[alert]),
+    session: (session) => this.queue.push({ type: 'session', session }),
   };
 
   protected startMachine(): void {
@@ -117,6 +135,34 @@ abstract class Connection {
   /** The handshake machine's current state name (for tracing and tests). */
   get handshakeState(): string {
     return String(this.actor.getSnapshot().value);
+  }
+
+  /** True while a renegotiation is in progress (application data still flows). */
+  get renegotiating(): boolean {
+    return this.st === 'connected' && this.handshakeState !== 'connected';
+  }
+
+  /**
+   * Starts a renegotiation (RFC 5746): a client sends a new ClientHello, a server a HelloRequest (the
+   * client may ignore it). Needs an established connection that negotiated secure renegotiation and no
+   * renegotiation already under way; throws otherwise. Its end is the 'renegotiated' event.
+   */
+  protected startRenegotiation(): void {
+    if (this.failure) throw this.failure;
+    if (this.st !== 'connected' || this.sentClose || this.receivedClose) {
+      throw new TlsError('NOT_CONNECTED', 'internal_error', 'renegotiation needs an established connection');
+    }
+    if (this.handshakeState !== 'connected') throw new TlsError('RENEGOTIATION_IN_PROGRESS', 'internal_error', 'a renegotiation is already under way');
+    if (!this.binding.secure) {
+      throw new TlsError('INSECURE_RENEGOTIATION', 'internal_error', 'the peer does not support secure renegotiation (RFC 5746)');
+    }
+    try {
+      this.dispatch({ type: 'renegotiate' });
+    } catch (e) {
+      const err = asTlsError(e);
+      this.fail(err);
+      throw err;
+    }
   }
 
   /** Feeds bytes from the transport, split or coalesced in any way. Never throws for protocol errors. */
@@ -299,37 +345,41 @@ abstract class Connection {
 
 /** A TLS 1.2 client. The ClientHello is ready in takeOutgoing() right after construction. */
 export class ClientConnection extends Connection {
-  private readonly hs: ClientHandshake;
   protected readonly actor: Actor<typeof clientMachine>;
 
   constructor(options: ClientOptions & ConnectionOptions) {
     super();
     this.halfClose = options.halfClose ?? false;
-    this.hs = new ClientHandshake(resolveClient(options));
-    this.actor = createActor(clientMachine, { input: { hs: this.hs, io: this.io } });
+    const hs = new ClientHandshake(resolveClient(options), this.binding);
+    this.actor = createActor(clientMachine, { input: { hs, io: this.io } });
     this.startMachine();
     this.actor.send({ type: 'start' });
   }
 
-  protected disposeHandshake(): void {
-    this.hs.dispose();
+  /** Renegotiates (RFC 5746): sends a new ClientHello now; see the 'renegotiated' event. */
+  renegotiate(): void {
+    this.startRenegotiation();
   }
 }
 
 /** A TLS 1.2 server: feed it the client's bytes. */
 export class ServerConnection extends Connection {
-  private readonly hs: ServerHandshake;
   protected readonly actor: Actor<typeof serverMachine>;
 
   constructor(options: ServerOptions & ConnectionOptions) {
     super();
     this.halfClose = options.halfClose ?? false;
-    this.hs = new ServerHandshake(resolveServer(options));
-    this.actor = createActor(serverMachine, { input: { hs: this.hs, io: this.io } });
+    const hs = new ServerHandshake(resolveServer(options), this.binding);
+    this.actor = createActor(serverMachine, { input: { hs, io: this.io } });
     this.startMachine();
   }
 
-  protected disposeHandshake(): void {
-    this.hs.dispose();
+  /**
+   * Asks the client to renegotiate (HelloRequest, RFC 5246 §7.4.1.1), optionally asking for a client
+   * certificate in that handshake (the usual reason). The client may ignore the request.
+   */
+  renegotiate(options: { readonly clientAuth?: ClientAuthOptions } = {}): void {
+    if (options.clientAuth) this.binding.nextClientAuth = resolveClientAuth(options.clientAuth);
+    this.startRenegotiation();
   }
 }

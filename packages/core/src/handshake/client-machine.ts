@@ -12,24 +12,33 @@
 //     ─ServerKeyExchange→ waitServerHelloDone [─CertificateRequest→ waitServerHelloDoneAfterRequest]
 //   (RSA key exchange: waitCertificate ─Certificate→ waitServerHelloDone; a ServerKeyExchange there is
 //   unexpected_message)
-//     ─ServerHelloDone / [Certificate] ClientKeyExchange CCS Finished→ waitChangeCipherSpec ─CCS→ waitFinished
-//     ─Finished→ connected
-import { assign, setup } from 'xstate';
+//     ─ServerHelloDone / [Certificate] ClientKeyExchange [CertificateVerify] CCS Finished→
+//     [waitNewSessionTicket ─NewSessionTicket→] waitChangeCipherSpec ─CCS→ waitFinished ─Finished→ connected
+//   Resumption (the server echoes the session ID we offered; RFC 5246 §7.3 Figure 2):
+//     waitServerHello ─ServerHello→ [resumedWaitNewSessionTicket ─NewSessionTicket→] resumedWaitChangeCipherSpec
+//     ─CCS→ resumedWaitFinished ─Finished / CCS Finished→ connected
+//   Renegotiation (RFC 5746): connected ─HelloRequest (admitted) or renegotiate()/ ClientHello→ waitServerHello
+//     with a fresh handshake; application data keeps flowing under the old keys until the server's CCS.
+import { and, assign, setup } from 'xstate';
 import type { TlsError } from '../errors.js';
 import {
+  acceptCertificateRequest,
+  acceptNewSessionTicket,
   acceptServerHello,
   checkCertificateRequest,
+  checkNewSessionTicket,
   checkHelloRequest,
   checkServerCertificate,
   checkServerFinished,
   checkServerHelloDone,
   checkServerHelloMessage,
   checkServerKeyExchange,
-  handshakeInfo,
+  ClientHandshake,
+  complete,
   installReadCipher,
   sendClientFlight,
   sendClientHello,
-  type ClientHandshake,
+  sendResumedFinished,
 } from './client-steps.js';
 import { messageOf, unexpected, verdict, type HandshakeEvent, type HandshakeIo, type Verdict } from './machine-support.js';
 
@@ -41,11 +50,13 @@ const checks = {
   serverHelloDone: checkServerHelloDone,
   serverFinished: checkServerFinished,
   helloRequest: checkHelloRequest,
+  newSessionTicket: checkNewSessionTicket,
 } as const;
 type Checks = typeof checks;
 export type ClientCheck = keyof Checks;
 
 export interface ClientContext {
+  /** The handshake in progress (a renegotiation replaces it). */
   readonly hs: ClientHandshake;
   readonly io: HandshakeIo;
   readonly error: TlsError | undefined;
@@ -62,6 +73,17 @@ function accepted<K extends ClientCheck>(name: K, context: ClientContext, event:
   return v.value;
 }
 
+const failOn = (check: ClientCheck) => ({ target: 'failed', actions: { type: 'fail', params: { check } } }) as const;
+// RFC 5246 §7.4.1.1: HelloRequest is ignored while negotiating (and never hashed).
+const ignoreHelloRequest = [{ guard: 'helloRequestWellFormed' }, failOn('helloRequest')] as const;
+// During a renegotiation the old keys still carry application data, up to the peer's ChangeCipherSpec.
+const deliverWhileRenegotiating = { guard: 'renegotiating', actions: 'deliver' } as const;
+const serverHelloDone = [
+  { guard: and(['serverHelloDoneWellFormed', 'ticketAcknowledged']), target: 'waitNewSessionTicket', actions: 'sendClientFlight' },
+  { guard: 'serverHelloDoneWellFormed', target: 'waitChangeCipherSpec', actions: 'sendClientFlight' },
+  failOn('serverHelloDone'),
+] as const;
+
 export const clientMachine = setup({
   types: {
     context: {} as ClientContext,
@@ -70,14 +92,29 @@ export const clientMachine = setup({
   },
   guards: {
     serverHelloAcceptable: ({ context, event }) => judged('serverHello', context, event).ok,
+    serverHelloResumes: ({ context, event }) => {
+      const v = judged('serverHello', context, event);
+      return v.ok && v.value.resumes;
+    },
+    // The server acknowledged session_ticket: NewSessionTicket comes before its CCS (RFC 5077 §3.3).
+    serverHelloAcknowledgesTicket: ({ context, event }) => {
+      const v = judged('serverHello', context, event);
+      return v.ok && v.value.choice.ticket;
+    },
+    ticketAcknowledged: ({ context }) => context.hs.choice?.ticket === true,
     certificateChainAccepted: ({ context, event }) => judged('certificate', context, event).ok,
     // "key exchange is RSA" and the certificate (with the encrypted premaster made from its key) accepted.
     rsaCertificateAccepted: ({ context, event }) => context.hs.suite.keyExchange === 'RSA' && judged('certificate', context, event).ok,
     serverKeyExchangeVerified: ({ context, event }) => judged('serverKeyExchange', context, event).ok,
     certificateRequestWellFormed: ({ context, event }) => judged('certificateRequest', context, event).ok,
     serverHelloDoneWellFormed: ({ context, event }) => judged('serverHelloDone', context, event).ok,
+    newSessionTicketWellFormed: ({ context, event }) => judged('newSessionTicket', context, event).ok,
     serverFinishedVerified: ({ context, event }) => judged('serverFinished', context, event).ok,
     helloRequestWellFormed: ({ context, event }) => judged('helloRequest', context, event).ok,
+    // RFC 5746 §4.2: only a connection with secure renegotiation, within our rate limit.
+    renegotiationAdmitted: ({ context }) => context.hs.binding.admit(context.hs.cfg.renegotiation),
+    renegotiationPossible: ({ context }) => context.hs.binding.secure,
+    renegotiating: ({ context }) => context.hs.binding.established,
   },
   actions: {
     sendClientHello: ({ context }) => sendClientHello(context.hs, context.io),
@@ -94,19 +131,30 @@ export const clientMachine = setup({
       context.hs.kx = accepted('serverKeyExchange', context, event);
       context.hs.transcript.add(messageOf(event).raw);
     },
-    acceptCertificateRequest: ({ context, event }) => {
-      context.hs.certificateRequest = accepted('certificateRequest', context, event);
-      context.hs.transcript.add(messageOf(event).raw);
-    },
+    acceptCertificateRequest: ({ context, event }) =>
+      acceptCertificateRequest(context.hs, messageOf(event), accepted('certificateRequest', context, event)),
+    acceptNewSessionTicket: ({ context, event }) =>
+      acceptNewSessionTicket(context.hs, messageOf(event), accepted('newSessionTicket', context, event)),
     sendClientFlight: ({ context, event }) => sendClientFlight(context.hs, context.io, messageOf(event)),
     installReadCipher: ({ context }) => installReadCipher(context.hs, context.io),
     complete: ({ context, event }) => {
-      context.hs.transcript.add(messageOf(event).raw); // kept for renegotiation's verify_data (issue 6)
-      context.io.complete(handshakeInfo(context.hs));
+      const serverVerifyData = accepted('serverFinished', context, event);
+      context.hs.transcript.add(messageOf(event).raw);
+      complete(context.hs, context.io, serverVerifyData);
     },
+    sendResumedFinished: ({ context, event }) =>
+      sendResumedFinished(context.hs, context.io, messageOf(event), accepted('serverFinished', context, event)),
     deliver: ({ context, event }) => {
       if (event.type === 'application_data') context.io.deliver(event.data);
     },
+    // A new handshake on the same connection; the finished one's secrets are wiped now, its keys stay in
+    // the record layer until the ChangeCipherSpecs.
+    beginRenegotiation: assign(({ context }) => {
+      const old = context.hs;
+      const hs = new ClientHandshake(old.cfg, old.binding);
+      old.dispose();
+      return { hs };
+    }),
     fail: assign(({ context, event }, params: { check: ClientCheck }) => {
       const v = judged(params.check, context, event);
       return { error: v.ok ? unexpected(event, 'guard') : v.error };
@@ -125,14 +173,14 @@ export const clientMachine = setup({
     },
     waitServerHello: {
       on: {
-        // Resumption (issue 6): a ServerHello echoing an offered session ID will lead to a
-        // 'resumedWaitChangeCipherSpec' state (server CCS + Finished first) instead.
         server_hello: [
+          { guard: and(['serverHelloResumes', 'serverHelloAcknowledgesTicket']), target: 'resumedWaitNewSessionTicket', actions: 'acceptServerHello' },
+          { guard: 'serverHelloResumes', target: 'resumedWaitChangeCipherSpec', actions: 'acceptServerHello' },
           { guard: 'serverHelloAcceptable', target: 'waitCertificate', actions: 'acceptServerHello' },
-          { target: 'failed', actions: { type: 'fail', params: { check: 'serverHello' } } },
+          failOn('serverHello'),
         ],
-        // RFC 5246 §7.4.1.1: HelloRequest is ignored while negotiating (and never hashed).
-        hello_request: [{ guard: 'helloRequestWellFormed' }, { target: 'failed', actions: { type: 'fail', params: { check: 'helloRequest' } } }],
+        hello_request: ignoreHelloRequest,
+        application_data: deliverWhileRenegotiating,
       },
     },
     waitCertificate: {
@@ -141,64 +189,88 @@ export const clientMachine = setup({
         certificate: [
           { guard: 'rsaCertificateAccepted', target: 'waitServerHelloDone', actions: 'acceptCertificate' },
           { guard: 'certificateChainAccepted', target: 'waitServerKeyExchange', actions: 'acceptCertificate' },
-          { target: 'failed', actions: { type: 'fail', params: { check: 'certificate' } } },
+          failOn('certificate'),
         ],
-        hello_request: [{ guard: 'helloRequestWellFormed' }, { target: 'failed', actions: { type: 'fail', params: { check: 'helloRequest' } } }],
+        hello_request: ignoreHelloRequest,
+        application_data: deliverWhileRenegotiating,
       },
     },
     waitServerKeyExchange: {
       on: {
         server_key_exchange: [
           { guard: 'serverKeyExchangeVerified', target: 'waitServerHelloDone', actions: 'acceptServerKeyExchange' },
-          { target: 'failed', actions: { type: 'fail', params: { check: 'serverKeyExchange' } } },
+          failOn('serverKeyExchange'),
         ],
-        hello_request: [{ guard: 'helloRequestWellFormed' }, { target: 'failed', actions: { type: 'fail', params: { check: 'helloRequest' } } }],
+        hello_request: ignoreHelloRequest,
+        application_data: deliverWhileRenegotiating,
       },
     },
     waitServerHelloDone: {
       on: {
-        // Client authentication (issue 6): today we answer a request with an empty Certificate.
         certificate_request: [
           { guard: 'certificateRequestWellFormed', target: 'waitServerHelloDoneAfterRequest', actions: 'acceptCertificateRequest' },
-          { target: 'failed', actions: { type: 'fail', params: { check: 'certificateRequest' } } },
+          failOn('certificateRequest'),
         ],
-        server_hello_done: [
-          { guard: 'serverHelloDoneWellFormed', target: 'waitChangeCipherSpec', actions: 'sendClientFlight' },
-          { target: 'failed', actions: { type: 'fail', params: { check: 'serverHelloDone' } } },
-        ],
-        hello_request: [{ guard: 'helloRequestWellFormed' }, { target: 'failed', actions: { type: 'fail', params: { check: 'helloRequest' } } }],
+        server_hello_done: serverHelloDone,
+        hello_request: ignoreHelloRequest,
+        application_data: deliverWhileRenegotiating,
       },
     },
     waitServerHelloDoneAfterRequest: {
       on: {
-        server_hello_done: [
-          { guard: 'serverHelloDoneWellFormed', target: 'waitChangeCipherSpec', actions: 'sendClientFlight' },
-          { target: 'failed', actions: { type: 'fail', params: { check: 'serverHelloDone' } } },
+        server_hello_done: serverHelloDone,
+        hello_request: ignoreHelloRequest,
+        application_data: deliverWhileRenegotiating,
+      },
+    },
+    waitNewSessionTicket: {
+      on: {
+        new_session_ticket: [
+          { guard: 'newSessionTicketWellFormed', target: 'waitChangeCipherSpec', actions: 'acceptNewSessionTicket' },
+          failOn('newSessionTicket'),
         ],
-        hello_request: [{ guard: 'helloRequestWellFormed' }, { target: 'failed', actions: { type: 'fail', params: { check: 'helloRequest' } } }],
+        application_data: deliverWhileRenegotiating,
       },
     },
     waitChangeCipherSpec: {
-      // Session tickets (RFC 5077, issue 6): NewSessionTicket arrives here, before the CCS.
-      on: { change_cipher_spec: { target: 'waitFinished', actions: 'installReadCipher' } },
+      on: {
+        change_cipher_spec: { target: 'waitFinished', actions: 'installReadCipher' },
+        application_data: deliverWhileRenegotiating,
+      },
     },
+    // After the ChangeCipherSpec nothing but Finished.
     waitFinished: {
       on: {
-        finished: [
-          { guard: 'serverFinishedVerified', target: 'connected', actions: 'complete' },
-          { target: 'failed', actions: { type: 'fail', params: { check: 'serverFinished' } } },
+        finished: [{ guard: 'serverFinishedVerified', target: 'connected', actions: 'complete' }, failOn('serverFinished')],
+      },
+    },
+    resumedWaitNewSessionTicket: {
+      on: {
+        new_session_ticket: [
+          { guard: 'newSessionTicketWellFormed', target: 'resumedWaitChangeCipherSpec', actions: 'acceptNewSessionTicket' },
+          failOn('newSessionTicket'),
         ],
+      },
+    },
+    resumedWaitChangeCipherSpec: {
+      on: { change_cipher_spec: { target: 'resumedWaitFinished', actions: 'installReadCipher' } },
+    },
+    resumedWaitFinished: {
+      on: {
+        finished: [{ guard: 'serverFinishedVerified', target: 'connected', actions: 'sendResumedFinished' }, failOn('serverFinished')],
       },
     },
     connected: {
       on: {
         application_data: { actions: 'deliver' },
-        // Renegotiation (RFC 5746, issue 6) will start a new ClientHello here. Until then the request is
-        // ignored, as RFC 5246 §7.4.1.1 allows: OpenSSL servers treat a no_renegotiation answer as fatal.
+        // RFC 5246 §7.4.1.1: a request we do not take (no RFC 5746, over the limit) is ignored: OpenSSL
+        // servers treat a no_renegotiation answer as fatal.
         hello_request: [
+          { guard: and(['helloRequestWellFormed', 'renegotiationAdmitted']), target: 'waitServerHello', actions: ['beginRenegotiation', 'sendClientHello'] },
           { guard: 'helloRequestWellFormed' },
-          { target: 'failed', actions: { type: 'fail', params: { check: 'helloRequest' } } },
+          failOn('helloRequest'),
         ],
+        renegotiate: { guard: 'renegotiationPossible', target: 'waitServerHello', actions: ['beginRenegotiation', 'sendClientHello'] },
       },
     },
     failed: { type: 'final' },

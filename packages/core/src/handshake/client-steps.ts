@@ -1,6 +1,8 @@
 // The client's handshake steps (RFC 5246 §7.3, §7.4): checks (return a value or throw TlsError) and
 // effects (write messages, install keys), called by the client machine's guards and actions.
+import { parseCertificate } from '@sanstls/x509';
 import {
+  ClientCertificateType,
   CompressionMethod,
   ECPointFormat,
   HandshakeType,
@@ -15,21 +17,25 @@ import type { ClientKeyExchange } from '../codec/messages/client-key-exchange.js
 import type { RawHandshakeMessage } from '../codec/messages/handshake.js';
 import { decodeFinished } from '../codec/messages/finished.js';
 import { decodeHelloRequest } from '../codec/messages/hello-request.js';
+import { decodeNewSessionTicket, type NewSessionTicket } from '../codec/messages/new-session-ticket.js';
 import { encodeHandshakeMessage } from '../codec/messages/index.js';
 import { decodeServerHelloDone } from '../codec/messages/server-hello-done.js';
 import { decodeServerHello } from '../codec/messages/server-hello.js';
 import { decodeServerKeyExchange, type ServerKeyExchange } from '../codec/messages/server-key-exchange.js';
 import { TlsError, illegalParameter } from '../errors.js';
 import type { RecordProtector } from '../record/protection/types.js';
+import type { TlsSession } from '../session/types.js';
 import { acceptServerDhGroup, checkDhPublic, dhSharedSecret, generateDh } from './key-exchange/dhe.js';
 import { ecdheSharedSecret, generateEcdhe } from './key-exchange/ecdhe.js';
 import { rsaClientPremaster, rsaEncryptionKey } from './key-exchange/rsa.js';
 import { finishedVerifyData, keyBlock, masterSecret, wipeKeyBlock } from './key-schedule.js';
 import { bytesEqualCt, type HandshakeInfo, type HandshakeIo, type KeyExchangeGroup } from './machine-support.js';
 import { checkServerGroup, checkServerHello, type ClientChoice, type ClientOffer } from './negotiate.js';
-import { ffdheCode, groupCode, type ResolvedClient } from './options.js';
+import { ffdheCode, groupCode, type Credential, type ResolvedClient } from './options.js';
 import { protectorFor } from './protection.js';
-import { schemeFitsKey, schemeName, verify, type PeerPublicKey } from './signature.js';
+import type { ConnectionBinding } from './renegotiation.js';
+import { sessionToOffer } from './resumption.js';
+import { chooseSigningScheme, schemeFitsKey, schemeName, sign, verify, type PeerPublicKey } from './signature.js';
 import { Transcript } from './transcript.js';
 
 const TLS12 = ProtocolVersion.TLS1_2;
@@ -58,9 +64,25 @@ export class ClientHandshake {
   certificateRequest: CertificateRequest | undefined;
   master: Uint8Array | undefined;
   pendingRead: RecordProtector | undefined;
+  /** Resumption: our write state, installed with our ChangeCipherSpec after the server's Finished. */
+  pendingWrite: RecordProtector | undefined;
+  /** The session offered in the ClientHello (by ID, ticket or both). */
+  offeredSession: TlsSession | undefined;
+  offeredSessionId: Uint8Array = new Uint8Array(0);
+  /** The server resumed offeredSession (abbreviated handshake). */
+  resumed = false;
+  /** The NewSessionTicket received in this handshake. */
+  newTicket: NewSessionTicket | undefined;
+  /** Our certificate and signature scheme, when a CertificateRequest found one that fits. */
+  clientCredential: { readonly credential: Credential; readonly scheme: number } | undefined;
+  clientVerifyData: Uint8Array | undefined;
 
-  constructor(readonly cfg: ResolvedClient) {
-    this.transcript = new Transcript(cfg.provider);
+  constructor(
+    readonly cfg: ResolvedClient,
+    readonly binding: ConnectionBinding,
+  ) {
+    // CertificateVerify needs the raw messages (see transcript.ts); only a client with a certificate signs one.
+    this.transcript = new Transcript(cfg.provider, cfg.credentials.length > 0);
   }
 
   get suite(): CipherSuite {
@@ -73,7 +95,8 @@ export class ClientHandshake {
     this.kx?.premaster.fill(0);
     this.master?.fill(0);
     this.pendingRead?.dispose();
-    this.pendingRead = undefined;
+    this.pendingWrite?.dispose();
+    this.pendingRead = this.pendingWrite = undefined;
   }
 }
 
@@ -89,8 +112,17 @@ export function sendClientHello(hs: ClientHandshake, io: HandshakeIo): void {
   // RFC 7919 §3: FFDHE groups are listed when DHE suites are offered; RFC 7366 §2 for CBC suites only.
   const dhe = cfg.suites.some((s) => s.keyExchange === 'DHE_RSA');
   const cbc = cfg.suites.some((s) => s.mac !== 'AEAD');
+  const renegotiating = hs.binding.established;
+  // Resumption (RFC 5246 §7.4.1.2): the session's ID, or for a ticket a fresh random ID so that the
+  // server's echo tells us it resumed (RFC 5077 §3.4).
+  const session = sessionToOffer(cfg, renegotiating);
+  const ticket = session?.ticket !== undefined && cfg.tickets ? session.ticket : undefined;
+  hs.offeredSession = session;
+  hs.offeredSessionId = session === undefined ? new Uint8Array(0) : session.sessionId.length > 0 ? session.sessionId : cfg.provider.randomBytes(32);
   const extensions = buildClientHelloExtensions({
-    renegotiationInfo: new Uint8Array(0), // RFC 5746 §3.4: empty on the initial handshake
+    // RFC 5746 §3.4/§3.5: empty on the initial handshake, our previous verify_data on a renegotiation.
+    renegotiationInfo: renegotiating ? hs.binding.clientVerifyData! : new Uint8Array(0),
+    ...(cfg.tickets && !renegotiating ? { sessionTicket: ticket ?? new Uint8Array(0) } : {}),
     ...(sni !== undefined ? { serverName: sni } : {}),
     extendedMasterSecret: cfg.ems,
     encryptThenMac: cfg.etm && cbc,
@@ -106,13 +138,21 @@ export function sendClientHello(hs: ClientHandshake, io: HandshakeIo): void {
     message: {
       version: TLS12,
       random: hs.clientRandom,
-      sessionId: new Uint8Array(0), // room for resumption (issue 6)
+      sessionId: hs.offeredSessionId,
       cipherSuites: suiteCodes,
       compressionMethods: [CompressionMethod.null],
       extensions,
     },
   });
-  hs.offer = { suites: cfg.suites, suiteCodes, extensions, groups: cfg.groups, signatureSchemes: cfg.signatureSchemes, alpn: cfg.alpn };
+  hs.offer = {
+    suites: cfg.suites,
+    suiteCodes,
+    extensions,
+    groups: cfg.groups,
+    signatureSchemes: cfg.signatureSchemes,
+    alpn: cfg.alpn,
+    previousVerifyData: renegotiating ? concat(hs.binding.clientVerifyData!, hs.binding.serverVerifyData!) : undefined,
+  };
   hs.transcript.add(raw);
   io.sendHandshake(raw);
 }
@@ -121,7 +161,18 @@ export function sendClientHello(hs: ClientHandshake, io: HandshakeIo): void {
 
 export function checkServerHelloMessage(hs: ClientHandshake, m: RawHandshakeMessage) {
   const sh = decodeServerHello(m.body);
-  return { random: sh.random, choice: checkServerHello(sh, hs.offer) };
+  const choice = checkServerHello(sh, hs.offer);
+  // RFC 5246 §7.4.1.3: echoing the session ID we offered means the server resumes that session.
+  const s = hs.offeredSession;
+  const resumes = s !== undefined && hs.offeredSessionId.length > 0 && bytesEqualCt(sh.sessionId, hs.offeredSessionId);
+  if (resumes) {
+    if (choice.suite.code !== s.cipherSuite) throw illegalParameter('server resumed the session with another cipher suite');
+    // RFC 7627 §5.3: an EMS session resumed without the extension is aborted.
+    if (!choice.ems) throw new TlsError('EMS_REQUIRED', 'handshake_failure', 'server resumed without extended_master_secret');
+    // RFC 7366 §3.1: the resumed session keeps encrypt-then-MAC as it was.
+    if (choice.encryptThenMac !== s.encryptThenMac) throw new TlsError('ETM_MISMATCH', 'handshake_failure', 'server changed encrypt-then-MAC on resumption');
+  }
+  return { random: sh.random, choice, resumes };
 }
 
 /**
@@ -195,9 +246,43 @@ export function checkServerKeyExchange(hs: ClientHandshake, m: RawHandshakeMessa
   return { kind: 'DHE', group: group.known?.name, dhBits: group.bits, scheme, premaster, message: { kind: 'dhe', publicKey: pair.publicKey } };
 }
 
-/** CertificateRequest (RFC 5246 §7.4.4): well-formed. We answer with an empty Certificate for now. */
+/** CertificateRequest (RFC 5246 §7.4.4): well-formed; what we will answer is chosen when it is accepted. */
 export function checkCertificateRequest(_hs: ClientHandshake, m: RawHandshakeMessage) {
   return decodeCertificateRequest(m.body);
+}
+
+/** NewSessionTicket (RFC 5077 §3.3), possibly empty. */
+export function checkNewSessionTicket(_hs: ClientHandshake, m: RawHandshakeMessage): NewSessionTicket {
+  return decodeNewSessionTicket(m.body);
+}
+
+/**
+ * The certificate to answer a CertificateRequest with (RFC 5246 §7.4.6): the first credential whose key
+ * type was asked for (rsa_sign; ecdsa_sign also for Ed25519, RFC 8422 §5.5) with a signature scheme
+ * the server listed, preferring one whose chain names an issuer in certificate_authorities.
+ */
+export function chooseClientCredential(credentials: readonly Credential[], cr: CertificateRequest): ClientHandshake['clientCredential'] {
+  const fitting: { credential: Credential; scheme: number }[] = [];
+  for (const credential of credentials) {
+    const type = credential.key.type === 'rsa' ? ClientCertificateType.rsa_sign : ClientCertificateType.ecdsa_sign;
+    if (!cr.certificateTypes.includes(type)) continue;
+    const scheme = chooseSigningScheme(credential.key, cr.signatureAlgorithms);
+    if (scheme !== undefined) fitting.push({ credential, scheme });
+  }
+  if (cr.certificateAuthorities.length > 0) {
+    const named = fitting.find(({ credential }) => credential.chain.some((der) => issuerListed(der, cr.certificateAuthorities)));
+    if (named) return named;
+  }
+  return fitting[0];
+}
+
+function issuerListed(der: Uint8Array, names: readonly Uint8Array[]): boolean {
+  try {
+    const issuer = parseCertificate(der).issuer.der;
+    return names.some((n) => n.length === issuer.length && n.every((b, i) => b === issuer[i]));
+  } catch {
+    return false;
+  }
 }
 
 export function checkServerHelloDone(_hs: ClientHandshake, m: RawHandshakeMessage): void {
@@ -209,10 +294,11 @@ export function checkHelloRequest(_hs: ClientHandshake, m: RawHandshakeMessage):
 }
 
 /** The server's Finished (RFC 5246 §7.4.9): verify_data over every message up to our Finished. */
-export function checkServerFinished(hs: ClientHandshake, m: RawHandshakeMessage): void {
+export function checkServerFinished(hs: ClientHandshake, m: RawHandshakeMessage): Uint8Array {
   const { verifyData } = decodeFinished(m.body);
   const expected = finishedVerifyData(hs.cfg.provider, hs.suite, hs.master!, 'server', hs.transcript.current());
   if (!bytesEqualCt(verifyData, expected)) throw new TlsError('BAD_FINISHED', 'decrypt_error', 'server Finished does not verify');
+  return expected;
 }
 
 // ---- effects -------------------------------------------------------------------------------------
@@ -223,6 +309,79 @@ export function acceptServerHello(hs: ClientHandshake, io: HandshakeIo, m: RawHa
   hs.transcript.start(v.choice.suite.prf);
   hs.transcript.add(m.raw);
   io.lockVersion(TLS12);
+  if (!v.resumes) return;
+  // Abbreviated handshake (RFC 5246 §7.3 Figure 2): the session's master secret, fresh randoms.
+  const { provider } = hs.cfg;
+  const s = hs.offeredSession!;
+  hs.resumed = true;
+  hs.peerChain = s.peerCertificates;
+  hs.transcript.releaseMessages();
+  hs.master = s.masterSecret.slice();
+  const kb = keyBlock(provider, hs.suite, hs.master, hs.clientRandom, hs.serverRandom);
+  hs.pendingRead = protectorFor(provider, hs.suite, kb.server, v.choice.encryptThenMac);
+  hs.pendingWrite = protectorFor(provider, hs.suite, kb.client, v.choice.encryptThenMac);
+  wipeKeyBlock(kb);
+}
+
+export function acceptNewSessionTicket(hs: ClientHandshake, m: RawHandshakeMessage, t: NewSessionTicket): void {
+  hs.newTicket = t;
+  hs.transcript.add(m.raw);
+}
+
+export function acceptCertificateRequest(hs: ClientHandshake, m: RawHandshakeMessage, cr: CertificateRequest): void {
+  hs.certificateRequest = cr;
+  hs.clientCredential = chooseClientCredential(hs.cfg.credentials, cr);
+  hs.transcript.add(m.raw);
+}
+
+/** The server's Finished of an abbreviated handshake verified: our ChangeCipherSpec and Finished. */
+export function sendResumedFinished(hs: ClientHandshake, io: HandshakeIo, m: RawHandshakeMessage, serverVerifyData: Uint8Array): void {
+  hs.transcript.add(m.raw);
+  io.sendChangeCipherSpec();
+  io.changeWriteCipher(hs.pendingWrite!);
+  hs.pendingWrite = undefined;
+  hs.clientVerifyData = finishedVerifyData(hs.cfg.provider, hs.suite, hs.master!, 'client', hs.transcript.current());
+  const raw = encodeHandshakeMessage({ type: HandshakeType.finished, message: { verifyData: hs.clientVerifyData } });
+  hs.transcript.add(raw);
+  io.sendHandshake(raw);
+  complete(hs, io, serverVerifyData);
+}
+
+/** Both Finished verified: bind the next renegotiation, hand out the session, report the handshake. */
+export function complete(hs: ClientHandshake, io: HandshakeIo, serverVerifyData: Uint8Array): void {
+  const b = hs.binding;
+  if (!b.established) b.secure = hs.choice!.secureRenegotiation;
+  b.clientVerifyData = hs.clientVerifyData;
+  b.serverVerifyData = serverVerifyData;
+  hs.transcript.releaseMessages();
+  const session = sessionOf(hs);
+  io.complete(handshakeInfo(hs));
+  if (session) io.session(session);
+}
+
+/** The session to give the user: a new one after a full handshake, or a renewed ticket on resumption. */
+function sessionOf(hs: ClientHandshake): TlsSession | undefined {
+  const c = hs.choice!;
+  const t = hs.newTicket !== undefined && hs.newTicket.ticket.length > 0 ? hs.newTicket : undefined;
+  if (hs.resumed) {
+    if (!t) return undefined;
+    return { ...hs.offeredSession!, ticket: t.ticket, ticketLifetime: t.lifetimeHint, createdAt: Date.now() };
+  }
+  // RFC 7627 §5.3: sessions without the extended master secret are never resumed, so never kept.
+  if (!c.ems || (c.sessionId.length === 0 && !t)) return undefined;
+  return {
+    version: TLS12,
+    cipherSuite: c.suite.code,
+    masterSecret: hs.master!.slice(),
+    extendedMasterSecret: true,
+    encryptThenMac: c.encryptThenMac,
+    sessionId: c.sessionId,
+    ...(t ? { ticket: t.ticket, ticketLifetime: t.lifetimeHint } : {}),
+    ...(hs.cfg.serverName !== undefined ? { serverName: hs.cfg.serverName } : {}),
+    ...(c.alpn !== undefined ? { alpn: c.alpn } : {}),
+    peerCertificates: hs.peerChain,
+    createdAt: Date.now(),
+  };
 }
 
 /** After ServerHelloDone: [Certificate], ClientKeyExchange, ChangeCipherSpec, Finished (RFC 5246 §7.3). */
@@ -235,14 +394,23 @@ export function sendClientFlight(hs: ClientHandshake, io: HandshakeIo, m: RawHan
     hs.transcript.add(raw);
     io.sendHandshake(raw);
   };
-  // RFC 5246 §7.4.6: with no suitable certificate the client sends an empty list (client auth: issue 6).
-  if (hs.certificateRequest) send(encodeHandshakeMessage({ type: HandshakeType.certificate, message: { certificates: [] } }));
+  // RFC 5246 §7.4.6: our certificate, or an empty list when none fits the request.
+  const cc = hs.certificateRequest ? hs.clientCredential : undefined;
+  if (hs.certificateRequest) {
+    send(encodeHandshakeMessage({ type: HandshakeType.certificate, message: { certificates: cc ? [...cc.credential.chain] : [] } }));
+  }
   send(encodeHandshakeMessage({ type: HandshakeType.client_key_exchange, message: kx.message }));
   const ems = hs.choice!.ems;
   hs.master = masterSecret(provider, suite, kx.premaster, ems
     ? { ems: true, sessionHash: hs.transcript.current() }
     : { ems: false, clientRandom: hs.clientRandom, serverRandom: hs.serverRandom! });
   kx.premaster.fill(0);
+  if (cc) {
+    // RFC 5246 §7.4.8: a signature over every handshake message so far, right after ClientKeyExchange.
+    const signature = sign(provider, cc.credential.key, cc.scheme, hs.transcript.messages());
+    send(encodeHandshakeMessage({ type: HandshakeType.certificate_verify, message: { scheme: cc.scheme, signature } }));
+  }
+  hs.transcript.releaseMessages();
   const kb = keyBlock(provider, suite, hs.master, hs.clientRandom, hs.serverRandom!);
   const etm = hs.choice!.encryptThenMac;
   const write = protectorFor(provider, suite, kb.client, etm);
@@ -250,8 +418,8 @@ export function sendClientFlight(hs: ClientHandshake, io: HandshakeIo, m: RawHan
   wipeKeyBlock(kb);
   io.sendChangeCipherSpec();
   io.changeWriteCipher(write);
-  const verifyData = finishedVerifyData(provider, suite, hs.master, 'client', hs.transcript.current());
-  send(encodeHandshakeMessage({ type: HandshakeType.finished, message: { verifyData } }));
+  hs.clientVerifyData = finishedVerifyData(provider, suite, hs.master, 'client', hs.transcript.current());
+  send(encodeHandshakeMessage({ type: HandshakeType.finished, message: { verifyData: hs.clientVerifyData } }));
 }
 
 export function installReadCipher(hs: ClientHandshake, io: HandshakeIo): void {
@@ -262,19 +430,23 @@ export function installReadCipher(hs: ClientHandshake, io: HandshakeIo): void {
 
 export function handshakeInfo(hs: ClientHandshake): HandshakeInfo {
   const s = hs.suite;
+  const kx = hs.kx;
   return {
     version: 'TLSv1.2',
     cipherSuite: s.iana,
     cipherSuiteOpenssl: s.openssl,
     cipherSuiteCode: s.code,
-    keyExchange: hs.kx!.kind,
-    group: hs.kx!.group,
-    dhBits: hs.kx!.dhBits,
-    signatureScheme: hs.kx!.scheme === undefined ? undefined : schemeName(hs.kx!.scheme),
+    keyExchange: kx?.kind ?? (s.keyExchange === 'RSA' ? 'RSA' : s.keyExchange === 'DHE_RSA' ? 'DHE' : 'ECDHE'),
+    resumed: hs.resumed,
+    group: kx?.group,
+    dhBits: kx?.dhBits,
+    signatureScheme: kx?.scheme === undefined ? undefined : schemeName(kx.scheme),
     encryptThenMac: hs.choice!.encryptThenMac,
     alpn: hs.choice!.alpn,
     serverName: hs.cfg.serverName,
     peerCertificates: hs.peerChain,
+    peerAuthorized: true,
+    peerAuthorizationError: undefined,
     extendedMasterSecret: hs.choice!.ems,
     secureRenegotiation: hs.choice!.secureRenegotiation,
     sessionId: hs.choice!.sessionId,

@@ -14,6 +14,7 @@ import type { HandshakeType } from '../codec/constants.js';
 import type { RawHandshakeMessage } from '../codec/messages/handshake.js';
 import { TlsError } from '../errors.js';
 import type { RecordProtector } from '../record/protection/types.js';
+import type { TlsSession } from '../session/types.js';
 import type { EcdheGroup } from './key-exchange/ecdhe.js';
 import type { KnownDhGroup } from './key-exchange/ffdhe-groups.js';
 
@@ -27,7 +28,9 @@ export type HandshakeEvent =
   | { readonly type: HandshakeMessageName | 'unknown_handshake'; readonly msg: RawHandshakeMessage }
   | { readonly type: 'change_cipher_spec' }
   | { readonly type: 'application_data'; readonly data: Uint8Array }
-  | { readonly type: 'start' };
+  | { readonly type: 'start' }
+  /** The user asks for a renegotiation (client: a new ClientHello; server: a HelloRequest). */
+  | { readonly type: 'renegotiate' };
 
 /** The parameters of a completed handshake, as reported in the connection's 'handshake' event. */
 export interface HandshakeInfo {
@@ -37,8 +40,10 @@ export interface HandshakeInfo {
   /** OpenSSL name, e.g. ECDHE-RSA-AES128-GCM-SHA256. */
   readonly cipherSuiteOpenssl: string;
   readonly cipherSuiteCode: number;
-  /** How the premaster secret was agreed. */
+  /** How the premaster secret was agreed (on resumption: in the original handshake, per the suite). */
   readonly keyExchange: 'ECDHE' | 'DHE' | 'RSA';
+  /** An abbreviated handshake resumed an earlier session (RFC 5246 §7.3); no key exchange took place. */
+  readonly resumed: boolean;
   /**
    * The (EC)DHE group; undefined with RSA key exchange, and with DHE over a group that is neither
    * RFC 7919's nor RFC 3526's (a client may accept one, see key-exchange/dhe.ts; `dhBits` gives its size).
@@ -56,8 +61,19 @@ export interface HandshakeInfo {
   readonly alpn: string | undefined;
   /** SNI: the name the client sent (server side) or asked for (client side). */
   readonly serverName: string | undefined;
-  /** DER, leaf first: the server's chain (client side); empty on the server side for now. */
+  /**
+   * DER, leaf first: the server's chain (client side), the client's (server side; empty when it sent
+   * none). On resumption, the chain of the original handshake.
+   */
   readonly peerCertificates: readonly Uint8Array[];
+  /**
+   * The peer's chain verified (always true on the client side, where a failure ends the handshake; on
+   * the server side false when the client sent no certificate or clientAuth.rejectUnauthorized is false
+   * and its chain did not verify).
+   */
+  readonly peerAuthorized: boolean;
+  /** Why the peer's chain did not verify (an error code such as UNABLE_TO_GET_ISSUER_CERT_LOCALLY). */
+  readonly peerAuthorizationError: string | undefined;
   readonly extendedMasterSecret: boolean;
   readonly secureRenegotiation: boolean;
   readonly sessionId: Uint8Array;
@@ -80,6 +96,8 @@ export interface HandshakeIo {
   complete(info: HandshakeInfo): void;
   /** Sends a warning alert (no_renegotiation). */
   warn(alert: AlertName): void;
+  /** A resumable session was established or renewed (client side: for the user to keep). */
+  session(session: TlsSession): void;
 }
 
 export type Verdict<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: TlsError };

@@ -16,6 +16,7 @@ import { illegalParameter, TlsError } from '../errors.js';
 import type { EcdheGroup } from './key-exchange/ecdhe.js';
 import type { FfdheGroup } from './key-exchange/ffdhe-groups.js';
 import { ffdheCode, groupByCode, groupCode, type ResolvedServer, type ServerCredential } from './options.js';
+import { bytesEqualCt } from './machine-support.js';
 import { chooseSigningScheme } from './signature.js';
 
 const TLS12 = ProtocolVersion.TLS1_2;
@@ -50,7 +51,7 @@ function credentialFits(suite: CipherSuite, c: ServerCredential, clientGroups: r
 }
 
 /** Server side: judge a ClientHello and choose everything (RFC 5246 §7.4.1.2-7.4.1.4). */
-export function negotiateServer(ch: DecodedClientHello, cfg: ResolvedServer): ServerChoice {
+export function negotiateServer(ch: DecodedClientHello, cfg: ResolvedServer, previousClientVerifyData?: Uint8Array): ServerChoice {
   // RFC 7507 §3: a fallback retry below our highest version is an attack (or a broken server) signal.
   if (ch.cipherSuites.includes(TLS_FALLBACK_SCSV) && ch.version < TLS12) {
     throw new TlsError('INAPPROPRIATE_FALLBACK', 'inappropriate_fallback', 'TLS_FALLBACK_SCSV with a version below TLS 1.2');
@@ -61,11 +62,24 @@ export function negotiateServer(ch: DecodedClientHello, cfg: ResolvedServer): Se
   }
   if (!ch.compressionMethods.includes(CompressionMethod.null)) throw illegalParameter('null compression not offered');
   const ext = ch.ext;
-  // RFC 5746 §3.6: on an initial handshake renegotiated_connection must be empty.
-  if (ext.renegotiationInfo !== undefined && ext.renegotiationInfo.length !== 0) {
-    throw new TlsError('HANDSHAKE_FAILURE', 'handshake_failure', 'renegotiation_info not empty on an initial handshake');
+  let secureRenegotiation: boolean;
+  if (previousClientVerifyData === undefined) {
+    // RFC 5746 §3.6: on an initial handshake renegotiated_connection must be empty.
+    if (ext.renegotiationInfo !== undefined && ext.renegotiationInfo.length !== 0) {
+      throw new TlsError('HANDSHAKE_FAILURE', 'handshake_failure', 'renegotiation_info not empty on an initial handshake');
+    }
+    secureRenegotiation = ext.renegotiationInfo !== undefined || ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+  } else {
+    // RFC 5746 §3.7: a renegotiating ClientHello carries the extension (never the SCSV) with the
+    // client_verify_data of the previous handshake; anything else is handshake_failure.
+    if (ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV)) {
+      throw new TlsError('INSECURE_RENEGOTIATION', 'handshake_failure', 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV in a renegotiation');
+    }
+    if (ext.renegotiationInfo === undefined || !bytesEqualCt(ext.renegotiationInfo, previousClientVerifyData)) {
+      throw new TlsError('INSECURE_RENEGOTIATION', 'handshake_failure', 'renegotiation_info does not carry the previous client_verify_data');
+    }
+    secureRenegotiation = true;
   }
-  const secureRenegotiation = ext.renegotiationInfo !== undefined || ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
   // RFC 8422 §5.1.2: a client that lists point formats must list uncompressed.
   if (ext.ecPointFormats !== undefined && !ext.ecPointFormats.includes(ECPointFormat.uncompressed)) {
     throw illegalParameter('ec_point_formats lacks uncompressed');
@@ -145,6 +159,8 @@ export interface ClientOffer {
   readonly groups: readonly EcdheGroup[];
   readonly signatureSchemes: readonly number[];
   readonly alpn: readonly string[] | undefined;
+  /** Renegotiation: client_verify_data + server_verify_data of the previous handshake (RFC 5746 §3.5). */
+  readonly previousVerifyData: Uint8Array | undefined;
 }
 
 export interface ClientChoice {
@@ -155,6 +171,10 @@ export interface ClientChoice {
   readonly alpn: string | undefined;
   readonly secureRenegotiation: boolean;
   readonly sessionId: Uint8Array;
+  /** The server will send NewSessionTicket (RFC 5077 §3.2). */
+  readonly ticket: boolean;
+  /** The server will send CertificateStatus if it has one (RFC 6066 §8). */
+  readonly statusRequest: boolean;
 }
 
 /** Client side: is this ServerHello an answer to our ClientHello? (RFC 5246 §7.4.1.3-7.4.1.4) */
@@ -171,9 +191,14 @@ export function checkServerHello(sh: DecodedServerHello, offer: ClientOffer): Cl
     throw new TlsError('UNSUPPORTED_EXTENSION', 'unsupported_extension', `server sent extensions not offered: ${names}`);
   }
   const ext = sh.ext;
-  // RFC 5746 §3.4: on an initial handshake the server's renegotiated_connection must be empty.
-  if (ext.renegotiationInfo !== undefined && ext.renegotiationInfo.length !== 0) {
-    throw new TlsError('HANDSHAKE_FAILURE', 'handshake_failure', 'renegotiation_info not empty on an initial handshake');
+  if (offer.previousVerifyData === undefined) {
+    // RFC 5746 §3.4: on an initial handshake the server's renegotiated_connection must be empty.
+    if (ext.renegotiationInfo !== undefined && ext.renegotiationInfo.length !== 0) {
+      throw new TlsError('HANDSHAKE_FAILURE', 'handshake_failure', 'renegotiation_info not empty on an initial handshake');
+    }
+  } else if (ext.renegotiationInfo === undefined || !bytesEqualCt(ext.renegotiationInfo, offer.previousVerifyData)) {
+    // RFC 5746 §3.5: client_verify_data + server_verify_data of the previous handshake, or abort.
+    throw new TlsError('INSECURE_RENEGOTIATION', 'handshake_failure', 'renegotiation_info does not carry the previous verify_data');
   }
   if (ext.ecPointFormats !== undefined && !ext.ecPointFormats.includes(ECPointFormat.uncompressed)) {
     throw illegalParameter('ec_point_formats lacks uncompressed');
@@ -191,6 +216,8 @@ export function checkServerHello(sh: DecodedServerHello, offer: ClientOffer): Cl
     alpn: ext.alpn,
     secureRenegotiation: ext.renegotiationInfo !== undefined,
     sessionId: sh.sessionId,
+    ticket: ext.sessionTicket === true,
+    statusRequest: ext.statusRequest === true,
   };
 }
 

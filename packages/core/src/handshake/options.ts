@@ -6,7 +6,11 @@ import type { EcdheGroup } from './key-exchange/ecdhe.js';
 import { FFDHE_GROUPS, type FfdheGroup } from './key-exchange/ffdhe-groups.js';
 import { parseCertificateChain, parsePrivateKey, type SigningKey } from './private-key.js';
 import { DEFAULT_SIGNATURE_SCHEMES } from './signature.js';
-import { x509Verifier, type CertificateVerifier } from './verifier.js';
+import { LruSessionCache } from '../session/cache.js';
+import { TicketKeys } from '../session/tickets.js';
+import type { SessionCache, TlsSession } from '../session/types.js';
+import { resolveRenegotiationPolicy, type RenegotiationPolicy } from './renegotiation.js';
+import { x509ClientVerifier, x509Verifier, type CertificateVerifier } from './verifier.js';
 
 /**
  * ECDHE suites, enabled by default on both sides, in preference order: AEAD first (RFC 7525 §4.2), then
@@ -116,12 +120,51 @@ export interface ClientOptions extends CommonOptions {
   readonly verifier?: CertificateVerifier;
   /** Offer TLS_FALLBACK_SCSV (RFC 7507): only when retrying after a failed connection. */
   readonly fallback?: boolean;
+  /**
+   * A session from an earlier connection (the 'session' event) to resume. It is offered only when it fits
+   * (same server name, a suite we offer, extended master secret: RFC 7627 §5.3); the server may still
+   * choose a full handshake.
+   */
+  readonly session?: TlsSession;
+  /** Offer the RFC 5077 session_ticket extension (default true). */
+  readonly sessionTickets?: boolean;
+  /**
+   * Client certificates (chain + key) for a server that asks for one (RFC 5246 §7.4.6): the first whose
+   * key fits the CertificateRequest is sent; with none, an empty Certificate.
+   */
+  readonly credentials?: readonly Credential[];
+  /**
+   * Renegotiations a server may ask for with HelloRequest (RFC 5746 secure renegotiation only; a server
+   * without it is never answered): false to ignore every request. Default: 3 per 600 seconds.
+   */
+  readonly renegotiation?: false | RenegotiationPolicy;
 }
 
 /** A certificate chain (leaf first) with its private key, loaded once and shareable between connections. */
 export interface ServerCredential {
   readonly chain: readonly Uint8Array[];
   readonly key: SigningKey;
+}
+
+/** A certificate chain with its key, on either side. */
+export type Credential = ServerCredential;
+
+/** How a server asks for and judges client certificates (RFC 5246 §7.4.4, §7.4.6, §7.4.8). */
+export interface ClientAuthOptions {
+  /** Refuse a client that sends no certificate (handshake_failure, RFC 5246 §7.4.6). Default false. */
+  readonly require?: boolean;
+  /** Anchors for client chains; their subjects are the CertificateRequest's certificate_authorities. */
+  readonly ca?: AnchorsInput;
+  /** A verifier of your own (purpose 'client'); takes precedence over `ca`. */
+  readonly verifier?: CertificateVerifier;
+  /**
+   * true (default): a chain that does not verify fails the handshake with the verifier's alert. false: it
+   * is accepted and reported in HandshakeInfo (peerAuthorized false, peerAuthorizationError). The
+   * CertificateVerify signature is checked either way.
+   */
+  readonly rejectUnauthorized?: boolean;
+  /** certificate_authorities to send instead of the anchors' subjects (DER Names). */
+  readonly certificateAuthorities?: readonly Uint8Array[];
 }
 
 /** Loads PEM/DER inputs into a credential. */
@@ -135,6 +178,23 @@ export interface ServerOptions extends CommonOptions {
   readonly credentials: readonly ServerCredential[];
   /** SNI callback: the credentials for this server name, or undefined for the default ones. */
   readonly selectCredentials?: (serverName: string | undefined) => readonly ServerCredential[] | undefined;
+  /**
+   * Sessions by ID (RFC 5246 §7.4.1.3). Default: an in-memory LRU shared by every connection made with
+   * this same options object; false: no session IDs.
+   */
+  readonly sessionCache?: SessionCache | false;
+  /**
+   * RFC 5077 ticket keys. Default: random keys shared by every connection made with this same options
+   * object; false: no tickets.
+   */
+  readonly ticketKeys?: TicketKeys | false;
+  /** Ask for a client certificate. */
+  readonly clientAuth?: ClientAuthOptions;
+  /**
+   * Client-initiated renegotiation (RFC 5746 only): refused by default with a no_renegotiation warning;
+   * true allows 3 per 600 seconds, or give the limit.
+   */
+  readonly allowClientRenegotiation?: boolean | RenegotiationPolicy;
 }
 
 /**
@@ -196,19 +256,80 @@ export interface ResolvedClient extends ResolvedCommon {
   readonly serverName: string | undefined;
   readonly verifier: CertificateVerifier;
   readonly fallback: boolean;
+  readonly session: TlsSession | undefined;
+  readonly tickets: boolean;
+  readonly credentials: readonly Credential[];
+  readonly renegotiation: RenegotiationPolicy | undefined;
 }
 
 export function resolveClient(o: ClientOptions): ResolvedClient {
   const verifier = o.verifier ?? x509Verifier(o.ca === undefined ? {} : { ca: o.ca });
-  return { ...resolveCommon(o, 'client'), serverName: o.serverName, verifier, fallback: o.fallback ?? false };
+  return {
+    ...resolveCommon(o, 'client'),
+    serverName: o.serverName,
+    verifier,
+    fallback: o.fallback ?? false,
+    session: o.session,
+    tickets: o.sessionTickets ?? true,
+    credentials: o.credentials ?? [],
+    renegotiation: o.renegotiation === false ? undefined : resolveRenegotiationPolicy(o.renegotiation ?? true),
+  };
+}
+
+export interface ResolvedClientAuth {
+  readonly require: boolean;
+  readonly rejectUnauthorized: boolean;
+  readonly verifier: CertificateVerifier;
+  readonly certificateAuthorities: readonly Uint8Array[];
 }
 
 export interface ResolvedServer extends ResolvedCommon {
   readonly credentials: readonly ServerCredential[];
   readonly selectCredentials: ServerOptions['selectCredentials'];
+  readonly sessionCache: SessionCache | undefined;
+  readonly ticketKeys: TicketKeys | undefined;
+  readonly clientAuth: ResolvedClientAuth | undefined;
+  readonly clientRenegotiation: RenegotiationPolicy | undefined;
+}
+
+// Defaults made once per options object, so that every connection of one server shares them.
+const defaultCaches = new WeakMap<ServerOptions, SessionCache>();
+const defaultTicketKeys = new WeakMap<ServerOptions, TicketKeys>();
+const resolvedClientAuth = new WeakMap<ClientAuthOptions, ResolvedClientAuth>();
+
+function once<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = make()));
+  return v;
+}
+
+export function resolveClientAuth(o: ClientAuthOptions): ResolvedClientAuth {
+  return once(resolvedClientAuth, o, () => {
+    const verifier = o.verifier ?? x509ClientVerifier(o.ca === undefined ? {} : { ca: o.ca });
+    return {
+      require: o.require ?? false,
+      rejectUnauthorized: o.rejectUnauthorized ?? true,
+      verifier,
+      // Without explicit anchors (the Mozilla roots) the list would be long and meaningless: send none.
+      certificateAuthorities: o.certificateAuthorities ?? (o.ca === undefined ? [] : anchorSubjects(verifier)),
+    };
+  });
+}
+
+function anchorSubjects(v: CertificateVerifier): Uint8Array[] {
+  return v.anchorSubjects?.() ?? [];
 }
 
 export function resolveServer(o: ServerOptions): ResolvedServer {
   if (!o.credentials || o.credentials.length === 0) throw new RangeError('a server needs at least one credential');
-  return { ...resolveCommon(o, 'server'), credentials: o.credentials, selectCredentials: o.selectCredentials };
+  const acr = o.allowClientRenegotiation ?? false;
+  return {
+    ...resolveCommon(o, 'server'),
+    credentials: o.credentials,
+    selectCredentials: o.selectCredentials,
+    sessionCache: o.sessionCache === false ? undefined : o.sessionCache ?? once(defaultCaches, o, () => new LruSessionCache()),
+    ticketKeys: o.ticketKeys === false ? undefined : o.ticketKeys ?? once(defaultTicketKeys, o, () => new TicketKeys()),
+    clientAuth: o.clientAuth ? resolveClientAuth(o.clientAuth) : undefined,
+    clientRenegotiation: acr === false ? undefined : resolveRenegotiationPolicy(acr),
+  };
 }

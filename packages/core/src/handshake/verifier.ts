@@ -3,7 +3,7 @@
 // only thing the handshake needs from the certificate) or throws a TlsError carrying the certificate alert
 // to send (RFC 5246 §7.2.2: bad_certificate, unsupported_certificate, certificate_expired, unknown_ca, ...).
 // There is deliberately no "accept everything" verifier.
-import { defaultTrustStore, TrustStore, verifyChain, X509Error, type AnchorsInput } from '@sanstls/x509';
+import { defaultTrustStore, parseCertificate, TrustStore, verifyChain, X509Error, type AnchorsInput, type Certificate } from '@sanstls/x509';
 import { TlsError } from '../errors.js';
 import type { PeerPublicKey } from './signature.js';
 
@@ -17,6 +17,8 @@ export interface CertificateVerifyInput {
 export interface CertificateVerifier {
   /** Throws TlsError (with the alert to send) when the chain is not acceptable. */
   verify(input: CertificateVerifyInput): { readonly publicKey: PeerPublicKey };
+  /** DER subject Names of the anchors (a server lists them in CertificateRequest). */
+  anchorSubjects?(): Uint8Array[];
 }
 
 export interface X509VerifierOptions {
@@ -39,23 +41,57 @@ export function x509Verifier(opts: X509VerifierOptions): CertificateVerifier {
         // Without a name there is nothing to bind the certificate to: refuse rather than skip the check.
         throw new TlsError('HOSTNAME_REQUIRED', 'certificate_unknown', 'no server name given to check the certificate against');
       }
-      try {
+      return x509Errors(() => {
         const { leaf } = verifyChain({ chain, anchors, host: serverName, purpose: 'server', ...(opts.time ? { time: opts.time } : {}) });
-        const k = leaf.spki.key;
-        switch (k.kind) {
-          case 'rsa':
-            return { publicKey: { type: 'rsa', spki: leaf.spki.der, bits: k.bits } };
-          case 'ec':
-            return { publicKey: { type: 'ec', curve: k.curve, point: k.point } };
-          case 'ed25519':
-            return { publicKey: { type: 'ed25519', key: k.key } };
-          default:
-            throw new TlsError('UNSUPPORTED_PUBLIC_KEY', 'unsupported_certificate', `unsupported server key: ${k.algorithm}`);
-        }
-      } catch (e) {
-        if (e instanceof X509Error) throw new TlsError(e.code, e.alert, e.message, { cause: e });
-        throw e;
-      }
+        return { publicKey: publicKeyOf(leaf) };
+      });
     },
+    anchorSubjects: () => anchors.anchors.map((a) => a.subject.der),
   };
+}
+
+/**
+ * The verifier a server uses for client certificates (RFC 5280 path validation with the clientAuth
+ * extended key usage, no name to check). Anchors default to the Mozilla roots, like the server side.
+ */
+export function x509ClientVerifier(opts: X509VerifierOptions): CertificateVerifier {
+  const anchors =
+    opts.ca === undefined ? defaultTrustStore() : opts.ca instanceof TrustStore ? opts.ca : new TrustStore(opts.ca);
+  return {
+    verify({ chain }) {
+      return x509Errors(() => {
+        const { leaf } = verifyChain({ chain, anchors, purpose: 'client', ...(opts.time ? { time: opts.time } : {}) });
+        return { publicKey: publicKeyOf(leaf) };
+      });
+    },
+    anchorSubjects: () => anchors.anchors.map((a) => a.subject.der),
+  };
+}
+
+/** The public key of a leaf certificate that was not (or could not be) verified. */
+export function leafPublicKey(der: Uint8Array): PeerPublicKey {
+  return x509Errors(() => publicKeyOf(parseCertificate(der)));
+}
+
+function x509Errors<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof X509Error) throw new TlsError(e.code, e.alert, e.message, { cause: e });
+    throw e;
+  }
+}
+
+function publicKeyOf(leaf: Certificate): PeerPublicKey {
+  const k = leaf.spki.key;
+  switch (k.kind) {
+    case 'rsa':
+      return { type: 'rsa', spki: leaf.spki.der, bits: k.bits };
+    case 'ec':
+      return { type: 'ec', curve: k.curve, point: k.point };
+    case 'ed25519':
+      return { type: 'ed25519', key: k.key };
+    default:
+      throw new TlsError('UNSUPPORTED_PUBLIC_KEY', 'unsupported_certificate', `unsupported certificate key: ${k.algorithm}`);
+  }
 }

@@ -1,0 +1,187 @@
+// The optional flows between our own client and server (the real peers are in test/interop): resumption by
+// session ID and by ticket, client certificates, renegotiation with data flowing. These pin the sans-IO
+// behaviour; interop with OpenSSL and node:tls is what proves it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ClientConnection,
+  loadCredential,
+  LruSessionCache,
+  ServerConnection,
+  TicketKeys,
+  type ClientOptions,
+  type ConnectionEvent,
+  type HandshakeInfo,
+  type ServerOptions,
+  type TlsSession,
+} from '../../src/index.js';
+import { cleanupPkis, makePki, type Pki } from '../interop/pki.js';
+
+let pki: Pki;
+beforeAll(() => {
+  pki = makePki();
+});
+afterAll(cleanupPkis);
+
+interface Side {
+  conn: ClientConnection | ServerConnection;
+  events: ConnectionEvent[];
+}
+
+/** Moves bytes between the two until neither has anything to send. */
+function shuttle(c: Side, s: Side): void {
+  for (let i = 0; i < 50; i++) {
+    const a = c.conn.takeOutgoing();
+    if (a.length) s.conn.receive(a);
+    const b = s.conn.takeOutgoing();
+    if (b.length) c.conn.receive(b);
+    c.events.push(...c.conn.events());
+    s.events.push(...s.conn.events());
+    if (a.length === 0 && b.length === 0) return;
+  }
+  throw new Error('no quiescence');
+}
+
+const infoOf = (side: Side, type: 'handshake' | 'renegotiated' = 'handshake'): HandshakeInfo | undefined =>
+  side.events.filter((e): e is Extract<ConnectionEvent, { type: typeof type }> => e.type === type).at(-1)?.info;
+const sessionOf = (side: Side): TlsSession | undefined =>
+  side.events.filter((e): e is Extract<ConnectionEvent, { type: 'session' }> => e.type === 'session').at(-1)?.session;
+const errorOf = (side: Side) => side.events.find((e): e is Extract<ConnectionEvent, { type: 'error' }> => e.type === 'error')?.error;
+const dataOf = (side: Side) =>
+  new TextDecoder().decode(Buffer.concat(side.events.filter((e): e is Extract<ConnectionEvent, { type: 'data' }> => e.type === 'data').map((e) => e.data)));
+
+function run(clientOpts: Partial<ClientOptions>, serverOpts: ServerOptions): { c: Side; s: Side } {
+  const c: Side = { conn: new ClientConnection({ serverName: 'localhost', ca: pki.caPem, ...clientOpts }), events: [] };
+  const s: Side = { conn: new ServerConnection(serverOpts), events: [] };
+  shuttle(c, s);
+  return { c, s };
+}
+
+describe('resumption', () => {
+  it('by session ID: abbreviated handshake, same master secret, new keys', () => {
+    const server: ServerOptions = { credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)], ticketKeys: false };
+    const first = run({}, server);
+    expect(errorOf(first.c)).toBeUndefined();
+    expect(infoOf(first.c)?.resumed).toBe(false);
+    const session = sessionOf(first.c)!;
+    expect(session.sessionId.length).toBe(32);
+    expect(session.ticket).toBeUndefined();
+    const second = run({ session }, server);
+    expect(errorOf(second.c)).toBeUndefined();
+    expect(errorOf(second.s)).toBeUndefined();
+    expect(infoOf(second.c)).toMatchObject({ resumed: true, peerCertificates: session.peerCertificates });
+    expect(infoOf(second.s)?.resumed).toBe(true);
+    expect(second.c.conn.handshakeState).toBe('connected');
+    second.c.conn.write(new TextEncoder().encode('ping'));
+    shuttle(second.c, second.s);
+    expect(dataOf(second.s)).toBe('ping');
+  });
+
+  it('by ticket (RFC 5077), with a server that has no session cache', () => {
+    const server: ServerOptions = { credentials: [loadCredential(pki.leaves.rsa2048.certPem, pki.leaves.rsa2048.keyPem)], sessionCache: false };
+    const first = run({}, server);
+    const session = sessionOf(first.c)!;
+    expect(session.ticket?.length).toBeGreaterThan(0);
+    const second = run({ session }, server);
+    expect(errorOf(second.c)).toBeUndefined();
+    expect(infoOf(second.c)?.resumed).toBe(true);
+    expect(infoOf(second.s)?.resumed).toBe(true);
+  });
+
+  it('an unknown ticket means a full handshake', () => {
+    const server: ServerOptions = { credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)], sessionCache: false };
+    const session = sessionOf(run({}, server).c)!;
+    const other: ServerOptions = { ...server, ticketKeys: new TicketKeys() };
+    const second = run({ session }, other);
+    expect(errorOf(second.c)).toBeUndefined();
+    expect(infoOf(second.c)?.resumed).toBe(false);
+    expect(sessionOf(second.c)?.ticket).toBeDefined();
+  });
+
+  it('never offered under another server name', () => {
+    const server: ServerOptions = { credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)], sessionCache: new LruSessionCache() };
+    const session = sessionOf(run({}, server).c)!;
+    const second = run({ session, serverName: '127.0.0.1' }, server);
+    expect(infoOf(second.c)?.resumed).toBe(false);
+  });
+
+  it('sessions without the extended master secret are not kept (RFC 7627 §5.3)', () => {
+    const server: ServerOptions = { credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)], extendedMasterSecret: false };
+    const first = run({}, server);
+    expect(infoOf(first.c)?.extendedMasterSecret).toBe(false);
+    expect(sessionOf(first.c)).toBeUndefined();
+  });
+});
+
+describe('client certificates', () => {
+  for (const type of ['rsa2048', 'p256', 'p384', 'ed25519'] as const) {
+    it(`required and sent (${type}): CertificateVerify checked, chain reported`, () => {
+      const leaf = pki.leaves[type];
+      const server: ServerOptions = {
+        credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)],
+        clientAuth: { require: true, ca: pki.caPem },
+      };
+      const r = run({ credentials: [loadCredential(leaf.certPem, leaf.keyPem)] }, server);
+      expect(errorOf(r.c)).toBeUndefined();
+      expect(errorOf(r.s)).toBeUndefined();
+      expect(infoOf(r.s)).toMatchObject({ peerAuthorized: true, peerAuthorizationError: undefined });
+      expect(infoOf(r.s)?.peerCertificates.length).toBe(1);
+    });
+  }
+
+  it('required and not sent: handshake_failure', () => {
+    const server: ServerOptions = { credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)], clientAuth: { require: true, ca: pki.caPem } };
+    const r = run({}, server);
+    expect(errorOf(r.s)?.code).toBe('NO_CLIENT_CERTIFICATE');
+    expect(errorOf(r.c)).toMatchObject({ code: 'PEER_ALERT', alert: 'handshake_failure' });
+  });
+
+  it('an untrusted client chain is refused, or reported with rejectUnauthorized false', () => {
+    const other = makePki();
+    const cred = loadCredential(other.leaves.p256.certPem, other.leaves.p256.keyPem);
+    const base = { credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)] };
+    const refused = run({ credentials: [cred] }, { ...base, clientAuth: { ca: pki.caPem } });
+    expect(errorOf(refused.s)?.alert).toBe('unknown_ca');
+    const reported = run({ credentials: [cred] }, { ...base, clientAuth: { ca: pki.caPem, rejectUnauthorized: false } });
+    expect(errorOf(reported.s)).toBeUndefined();
+    expect(infoOf(reported.s)).toMatchObject({ peerAuthorized: false, peerAuthorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+  });
+});
+
+describe('renegotiation', () => {
+  const server = (): ServerOptions => ({ credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)], allowClientRenegotiation: true });
+
+  it('client-initiated, with application data both ways during it', () => {
+    const r = run({}, server());
+    const c = r.c.conn as ClientConnection;
+    c.renegotiate();
+    c.write(new TextEncoder().encode('during'));
+    r.s.conn.write(new TextEncoder().encode('also'));
+    shuttle(r.c, r.s);
+    expect(errorOf(r.c)).toBeUndefined();
+    expect(errorOf(r.s)).toBeUndefined();
+    expect(infoOf(r.c, 'renegotiated')).toBeDefined();
+    expect(infoOf(r.s, 'renegotiated')).toBeDefined();
+    expect(dataOf(r.s)).toBe('during');
+    expect(dataOf(r.c)).toBe('also');
+    c.write(new TextEncoder().encode('+after'));
+    shuttle(r.c, r.s);
+    expect(dataOf(r.s)).toBe('during+after');
+  });
+
+  it('server-initiated, asking for a client certificate', () => {
+    const leaf = pki.leaves.rsa2048;
+    const r = run({ credentials: [loadCredential(leaf.certPem, leaf.keyPem)] }, { ...server(), allowClientRenegotiation: false });
+    expect(infoOf(r.s)?.peerCertificates.length).toBe(0);
+    (r.s.conn as ServerConnection).renegotiate({ clientAuth: { require: true, ca: pki.caPem } });
+    shuttle(r.c, r.s);
+    expect(errorOf(r.s)).toBeUndefined();
+    expect(infoOf(r.s, 'renegotiated')).toMatchObject({ peerAuthorized: true });
+  });
+
+  it('client-initiated renegotiation is declined by default with no_renegotiation', () => {
+    const r = run({}, { credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)] });
+    (r.c.conn as ClientConnection).renegotiate();
+    shuttle(r.c, r.s);
+    expect(r.c.events.some((e) => e.type === 'alert' && e.alert === 'no_renegotiation')).toBe(true);
+  });
+});
