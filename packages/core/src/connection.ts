@@ -70,6 +70,8 @@ abstract class Connection {
   private pendingWrites: Uint8Array[] = [];
   private warningRun = 0;
   private sentClose = false;
+  /** close() came while writes were queued behind a renegotiation: close_notify follows them. */
+  private closeAfterWrites = false;
   private receivedClose = false;
   private failure: TlsError | undefined;
   private info: HandshakeInfo | undefined;
@@ -96,14 +98,15 @@ abstract class Connection {
       this.info = info;
       if (renegotiated) {
         this.queue.push({ type: 'renegotiated', info });
-        return;
+      } else {
+        this.st = 'connected';
+        this.queue.push({ type: 'handshake', info });
       }
-      this.st = 'connected';
-      this.queue.push({ type: 'handshake', info });
       const writes = this.pendingWrites;
       this.pendingWrites = [];
       for (const w of writes) this.record.writeApplicationData(w);
-      if (this.sentClose) this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
+      if (this.sentClose && (!renegotiated || this.closeAfterWrites)) this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
+      this.closeAfterWrites = false;
     },
     warn: (alert) => this.record.writeAlert(AlertLevel.warning, AlertDescription[alert]),
     session: (session) => this.queue.push({ type: 'session', session }),
@@ -211,7 +214,9 @@ abstract class Connection {
     if (this.failure) throw this.failure;
     if (this.sentClose || this.st === 'closed') throw new TlsError('CLOSED', 'internal_error', 'write after close');
     if (data.length === 0) return;
-    if (this.st !== 'connected') {
+    // During a renegotiation our data waits for its end, as OpenSSL's SSL_write does: OpenSSL peers
+    // refuse application data in most handshake states (unexpected record). Theirs still reaches us.
+    if (this.st !== 'connected' || this.renegotiating) {
       this.pendingWrites.push(data.slice());
       return;
     }
@@ -232,7 +237,9 @@ abstract class Connection {
   close(): void {
     if (this.failure || this.sentClose || this.st === 'closed') return;
     this.sentClose = true;
-    if (this.st === 'connected') {
+    if (this.st === 'connected' && this.pendingWrites.length > 0) {
+      this.closeAfterWrites = true; // data queued during a renegotiation goes first
+    } else if (this.st === 'connected') {
       this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
     } else if (this.pendingWrites.length === 0) {
       this.record.writeAlert(AlertLevel.warning, AlertDescription.user_canceled);

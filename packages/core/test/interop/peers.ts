@@ -10,9 +10,9 @@ export interface OpensslServer {
 }
 
 /** Starts `openssl s_server` on an ephemeral loopback port; resolves once it accepts. */
-export function startOpensslServer(args: string[]): Promise<OpensslServer> {
+export function startOpensslServer(args: string[], naccept = 1): Promise<OpensslServer> {
   return new Promise((resolve, reject) => {
-    const proc = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-naccept', '1', ...args]);
+    const proc = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-naccept', String(naccept), ...args]);
     let out = '';
     let resolved = false;
     const onData = (b: Buffer) => {
