@@ -8,7 +8,8 @@
 // RSA key exchange (RFC 5246 §7.4.3: no ServerKeyExchange), through rsaCertificateAccepted; both only after
 // certificateChainAccepted's check and serverHelloAcceptable.
 //
-//   start ─ClientHello→ waitServerHello ─ServerHello→ waitCertificate ─Certificate→ waitServerKeyExchange
+//   start ─ClientHello→ waitServerHello ─ServerHello→ waitCertificate ─Certificate→ [waitCertificateStatus
+//     ─CertificateStatus→ (when status_request was acknowledged, RFC 6066 §8)] waitServerKeyExchange
 //     ─ServerKeyExchange→ waitServerHelloDone [─CertificateRequest→ waitServerHelloDoneAfterRequest]
 //   (RSA key exchange: waitCertificate ─Certificate→ waitServerHelloDone; a ServerKeyExchange there is
 //   unexpected_message)
@@ -27,6 +28,8 @@ import {
   acceptServerHello,
   checkCertificateRequest,
   checkNewSessionTicket,
+  checkCertificateStatus,
+  acceptCertificateStatus,
   checkHelloRequest,
   checkServerCertificate,
   checkServerFinished,
@@ -51,6 +54,7 @@ const checks = {
   serverFinished: checkServerFinished,
   helloRequest: checkHelloRequest,
   newSessionTicket: checkNewSessionTicket,
+  certificateStatus: checkCertificateStatus,
 } as const;
 type Checks = typeof checks;
 export type ClientCheck = keyof Checks;
@@ -78,6 +82,14 @@ const failOn = (check: ClientCheck) => ({ target: 'failed', actions: { type: 'fa
 const ignoreHelloRequest = [{ guard: 'helloRequestWellFormed' }, failOn('helloRequest')] as const;
 // During a renegotiation the old keys still carry application data, up to the peer's ChangeCipherSpec.
 const deliverWhileRenegotiating = { guard: 'renegotiating', actions: 'deliver' } as const;
+const serverKeyExchange = [
+  { guard: 'serverKeyExchangeVerified', target: 'waitServerHelloDone', actions: 'acceptServerKeyExchange' },
+  failOn('serverKeyExchange'),
+] as const;
+const certificateRequest = [
+  { guard: 'certificateRequestWellFormed', target: 'waitServerHelloDoneAfterRequest', actions: 'acceptCertificateRequest' },
+  failOn('certificateRequest'),
+] as const;
 const serverHelloDone = [
   { guard: and(['serverHelloDoneWellFormed', 'ticketAcknowledged']), target: 'waitNewSessionTicket', actions: 'sendClientFlight' },
   { guard: 'serverHelloDoneWellFormed', target: 'waitChangeCipherSpec', actions: 'sendClientFlight' },
@@ -103,6 +115,9 @@ export const clientMachine = setup({
     },
     ticketAcknowledged: ({ context }) => context.hs.choice?.ticket === true,
     certificateChainAccepted: ({ context, event }) => judged('certificate', context, event).ok,
+    // The server acknowledged status_request: CertificateStatus may follow Certificate (RFC 6066 §8).
+    statusAcknowledged: ({ context }) => context.hs.choice?.statusRequest === true,
+    certificateStatusAccepted: ({ context, event }) => judged('certificateStatus', context, event).ok,
     // "key exchange is RSA" and the certificate (with the encrypted premaster made from its key) accepted.
     rsaCertificateAccepted: ({ context, event }) => context.hs.suite.keyExchange === 'RSA' && judged('certificate', context, event).ok,
     serverKeyExchangeVerified: ({ context, event }) => judged('serverKeyExchange', context, event).ok,
@@ -133,6 +148,8 @@ export const clientMachine = setup({
     },
     acceptCertificateRequest: ({ context, event }) =>
       acceptCertificateRequest(context.hs, messageOf(event), accepted('certificateRequest', context, event)),
+    acceptCertificateStatus: ({ context, event }) =>
+      acceptCertificateStatus(context.hs, messageOf(event), accepted('certificateStatus', context, event)),
     acceptNewSessionTicket: ({ context, event }) =>
       acceptNewSessionTicket(context.hs, messageOf(event), accepted('newSessionTicket', context, event)),
     sendClientFlight: ({ context, event }) => sendClientFlight(context.hs, context.io, messageOf(event)),
@@ -187,6 +204,8 @@ export const clientMachine = setup({
       on: {
         // RSA key exchange skips waitServerKeyExchange (RFC 5246 §7.4.3); ECDHE and DHE go through it.
         certificate: [
+          { guard: and(['statusAcknowledged', 'rsaCertificateAccepted']), target: 'waitCertificateStatusRsa', actions: 'acceptCertificate' },
+          { guard: and(['statusAcknowledged', 'certificateChainAccepted']), target: 'waitCertificateStatus', actions: 'acceptCertificate' },
           { guard: 'rsaCertificateAccepted', target: 'waitServerHelloDone', actions: 'acceptCertificate' },
           { guard: 'certificateChainAccepted', target: 'waitServerKeyExchange', actions: 'acceptCertificate' },
           failOn('certificate'),
@@ -195,22 +214,40 @@ export const clientMachine = setup({
         application_data: deliverWhileRenegotiating,
       },
     },
+    // RFC 6066 §8: after an acknowledged status_request the server may send CertificateStatus, or not.
+    waitCertificateStatus: {
+      on: {
+        certificate_status: [
+          { guard: 'certificateStatusAccepted', target: 'waitServerKeyExchange', actions: 'acceptCertificateStatus' },
+          failOn('certificateStatus'),
+        ],
+        server_key_exchange: serverKeyExchange,
+        hello_request: ignoreHelloRequest,
+        application_data: deliverWhileRenegotiating,
+      },
+    },
+    waitCertificateStatusRsa: {
+      on: {
+        certificate_status: [
+          { guard: 'certificateStatusAccepted', target: 'waitServerHelloDone', actions: 'acceptCertificateStatus' },
+          failOn('certificateStatus'),
+        ],
+        certificate_request: certificateRequest,
+        server_hello_done: serverHelloDone,
+        hello_request: ignoreHelloRequest,
+        application_data: deliverWhileRenegotiating,
+      },
+    },
     waitServerKeyExchange: {
       on: {
-        server_key_exchange: [
-          { guard: 'serverKeyExchangeVerified', target: 'waitServerHelloDone', actions: 'acceptServerKeyExchange' },
-          failOn('serverKeyExchange'),
-        ],
+        server_key_exchange: serverKeyExchange,
         hello_request: ignoreHelloRequest,
         application_data: deliverWhileRenegotiating,
       },
     },
     waitServerHelloDone: {
       on: {
-        certificate_request: [
-          { guard: 'certificateRequestWellFormed', target: 'waitServerHelloDoneAfterRequest', actions: 'acceptCertificateRequest' },
-          failOn('certificateRequest'),
-        ],
+        certificate_request: certificateRequest,
         server_hello_done: serverHelloDone,
         hello_request: ignoreHelloRequest,
         application_data: deliverWhileRenegotiating,

@@ -2,6 +2,7 @@
 // effects (write messages, install keys), called by the client machine's guards and actions.
 import { parseCertificate } from '@sanstls/x509';
 import {
+  CertificateStatusType,
   ClientCertificateType,
   CompressionMethod,
   ECPointFormat,
@@ -13,6 +14,7 @@ import {
 import { buildClientHelloExtensions } from '../codec/extensions/index.js';
 import { decodeCertificateRequest, type CertificateRequest } from '../codec/messages/certificate-request.js';
 import { decodeCertificate } from '../codec/messages/certificate.js';
+import { decodeCertificateStatus } from '../codec/messages/certificate-status.js';
 import type { ClientKeyExchange } from '../codec/messages/client-key-exchange.js';
 import type { RawHandshakeMessage } from '../codec/messages/handshake.js';
 import { decodeFinished } from '../codec/messages/finished.js';
@@ -76,6 +78,8 @@ export class ClientHandshake {
   /** Our certificate and signature scheme, when a CertificateRequest found one that fits. */
   clientCredential: { readonly credential: Credential; readonly scheme: number } | undefined;
   clientVerifyData: Uint8Array | undefined;
+  /** The stapled OCSP response, once checked. */
+  ocspResponse: Uint8Array | undefined;
 
   constructor(
     readonly cfg: ResolvedClient,
@@ -123,6 +127,8 @@ export function sendClientHello(hs: ClientHandshake, io: HandshakeIo): void {
     // RFC 5746 §3.4/§3.5: empty on the initial handshake, our previous verify_data on a renegotiation.
     renegotiationInfo: renegotiating ? hs.binding.clientVerifyData! : new Uint8Array(0),
     ...(cfg.tickets && !renegotiating ? { sessionTicket: ticket ?? new Uint8Array(0) } : {}),
+    // RFC 6066 §8: a plain OCSP request (no responder IDs, no extensions), as browsers send.
+    ...(cfg.ocspStapling ? { statusRequest: { statusType: CertificateStatusType.ocsp, responderIds: [], requestExtensions: new Uint8Array(0) } } : {}),
     ...(sni !== undefined ? { serverName: sni } : {}),
     extendedMasterSecret: cfg.ems,
     encryptThenMac: cfg.etm && cbc,
@@ -183,7 +189,9 @@ export function checkServerHelloMessage(hs: ClientHandshake, m: RawHandshakeMess
 export function checkServerCertificate(hs: ClientHandshake, m: RawHandshakeMessage) {
   const { certificates } = decodeCertificate(m.body);
   if (certificates.length === 0) throw new TlsError('NO_CERTIFICATE', 'decode_error', 'server sent an empty certificate list');
-  const { publicKey } = hs.cfg.verifier.verify({ chain: certificates, serverName: hs.cfg.serverName });
+  // With status_request acknowledged, revocation is judged once the CertificateStatus came (or did not).
+  const revocationPending = hs.choice!.statusRequest;
+  const { publicKey } = hs.cfg.verifier.verify({ chain: certificates, serverName: hs.cfg.serverName, revocationPending });
   // RFC 8422 §5.3 / RFC 5246 §7.4.2: the key must suit the negotiated key exchange.
   const want = hs.suite.keyExchange === 'ECDHE_ECDSA' ? ['ec', 'ed25519'] : ['rsa'];
   if (!want.includes(publicKey.type)) {
@@ -285,8 +293,29 @@ function issuerListed(der: Uint8Array, names: readonly Uint8Array[]): boolean {
   }
 }
 
-export function checkServerHelloDone(_hs: ClientHandshake, m: RawHandshakeMessage): void {
+export function checkServerHelloDone(hs: ClientHandshake, m: RawHandshakeMessage): void {
   decodeServerHelloDone(m.body);
+  // RFC 6066 §8 lets a server acknowledge status_request and send no CertificateStatus; under the 'hard'
+  // policy the chain must then stand on other revocation information (CRLs).
+  if (hs.choice!.statusRequest && hs.ocspResponse === undefined && hs.cfg.revocation === 'hard') {
+    hs.cfg.verifier.verify({ chain: hs.peerChain, serverName: hs.cfg.serverName });
+  }
+}
+
+/**
+ * CertificateStatus (RFC 6066 §8): the stapled OCSP response for the leaf, checked by the verifier
+ * (signature by the issuer or a delegated responder, freshness, status): revoked is certificate_revoked,
+ * a bad response bad_certificate_status_response.
+ */
+export function checkCertificateStatus(hs: ClientHandshake, m: RawHandshakeMessage): Uint8Array {
+  const { ocspResponse } = decodeCertificateStatus(m.body);
+  hs.cfg.verifier.verify({ chain: hs.peerChain, serverName: hs.cfg.serverName, ocspResponse });
+  return ocspResponse;
+}
+
+export function acceptCertificateStatus(hs: ClientHandshake, m: RawHandshakeMessage, ocspResponse: Uint8Array): void {
+  hs.ocspResponse = ocspResponse;
+  hs.transcript.add(m.raw);
 }
 
 export function checkHelloRequest(_hs: ClientHandshake, m: RawHandshakeMessage): void {
@@ -447,6 +476,7 @@ export function handshakeInfo(hs: ClientHandshake): HandshakeInfo {
     peerCertificates: hs.peerChain,
     peerAuthorized: true,
     peerAuthorizationError: undefined,
+    ocspResponse: hs.ocspResponse,
     extendedMasterSecret: hs.choice!.ems,
     secureRenegotiation: hs.choice!.secureRenegotiation,
     sessionId: hs.choice!.sessionId,

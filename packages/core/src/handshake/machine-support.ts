@@ -74,6 +74,8 @@ export interface HandshakeInfo {
   readonly peerAuthorized: boolean;
   /** Why the peer's chain did not verify (an error code such as UNABLE_TO_GET_ISSUER_CERT_LOCALLY). */
   readonly peerAuthorizationError: string | undefined;
+  /** The stapled OCSP response (RFC 6066 §8): received and checked (client), or sent (server). */
+  readonly ocspResponse: Uint8Array | undefined;
   readonly extendedMasterSecret: boolean;
   readonly secureRenegotiation: boolean;
   readonly sessionId: Uint8Array;

@@ -1,6 +1,7 @@
 // Negotiation, both sides, as pure functions that return the agreed parameters or throw the TlsError
 // (with its alert) the RFCs prescribe.
 import {
+  CertificateStatusType,
   CompressionMethod,
   ECPointFormat,
   extensionTypeName,
@@ -37,6 +38,8 @@ export interface ServerChoice {
   readonly ecPointFormats: boolean;
   /** RFC 7366 §3: both want it and the suite is a CBC one (never echoed for AEAD suites). */
   readonly encryptThenMac: boolean;
+  /** The OCSP response to staple (the client asked for ocsp status and the credential has one). */
+  readonly ocspResponse: Uint8Array | undefined;
 }
 
 /**
@@ -135,6 +138,8 @@ export function negotiateServer(ch: DecodedClientHello, cfg: ResolvedServer, pre
     serverName,
     ecPointFormats: ext.ecPointFormats !== undefined,
     encryptThenMac: cfg.etm && ext.encryptThenMac === true && pick.suite.mac !== 'AEAD',
+    // RFC 6066 §8: only for an ocsp status_request, and only when we have a response to send.
+    ocspResponse: ext.statusRequest?.statusType === CertificateStatusType.ocsp ? pick.credential.ocspResponse : undefined,
   };
 }
 

@@ -116,6 +116,15 @@ export interface ClientOptions extends CommonOptions {
   readonly serverName?: string;
   /** Trust anchors for the default @sanstls/x509 verifier (default: the Mozilla roots). */
   readonly ca?: AnchorsInput;
+  /** CRLs for the default verifier (PEM or DER). */
+  readonly crls?: readonly (Uint8Array | string)[];
+  /**
+   * Missing revocation information (no CRL, no stapled OCSP response): 'soft' (default) passes, 'hard'
+   * fails the handshake. A revoked certificate always fails (certificate_revoked).
+   */
+  readonly revocation?: 'soft' | 'hard';
+  /** Send status_request (RFC 6066 §8) and check a stapled OCSP response (default true). */
+  readonly ocspStapling?: boolean;
   /** A verifier of your own instead (takes precedence over `ca`). */
   readonly verifier?: CertificateVerifier;
   /** Offer TLS_FALLBACK_SCSV (RFC 7507): only when retrying after a failed connection. */
@@ -144,6 +153,8 @@ export interface ClientOptions extends CommonOptions {
 export interface ServerCredential {
   readonly chain: readonly Uint8Array[];
   readonly key: SigningKey;
+  /** A DER OCSP response for the leaf, stapled for clients that send status_request (RFC 6066 §8). */
+  readonly ocspResponse?: Uint8Array;
 }
 
 /** A certificate chain with its key, on either side. */
@@ -168,9 +179,13 @@ export interface ClientAuthOptions {
 }
 
 /** Loads PEM/DER inputs into a credential. */
-export function loadCredential(chain: string | readonly Uint8Array[], key: string | Uint8Array | SigningKey): ServerCredential {
+export function loadCredential(
+  chain: string | readonly Uint8Array[],
+  key: string | Uint8Array | SigningKey,
+  extra: { readonly ocspResponse?: Uint8Array } = {},
+): ServerCredential {
   const k = typeof key === 'string' || key instanceof Uint8Array ? parsePrivateKey(key) : key;
-  return { chain: parseCertificateChain(chain), key: k };
+  return { chain: parseCertificateChain(chain), key: k, ...(extra.ocspResponse ? { ocspResponse: extra.ocspResponse } : {}) };
 }
 
 export interface ServerOptions extends CommonOptions {
@@ -260,12 +275,18 @@ export interface ResolvedClient extends ResolvedCommon {
   readonly tickets: boolean;
   readonly credentials: readonly Credential[];
   readonly renegotiation: RenegotiationPolicy | undefined;
+  readonly ocspStapling: boolean;
+  readonly revocation: 'soft' | 'hard';
 }
 
 export function resolveClient(o: ClientOptions): ResolvedClient {
-  const verifier = o.verifier ?? x509Verifier(o.ca === undefined ? {} : { ca: o.ca });
+  const verifier =
+    o.verifier ??
+    x509Verifier({ ...(o.ca !== undefined ? { ca: o.ca } : {}), ...(o.crls ? { crls: o.crls } : {}), ...(o.revocation ? { revocation: o.revocation } : {}) });
   return {
     ...resolveCommon(o, 'client'),
+    ocspStapling: o.ocspStapling ?? true,
+    revocation: o.revocation ?? 'soft',
     serverName: o.serverName,
     verifier,
     fallback: o.fallback ?? false,

@@ -41,7 +41,7 @@ export function findResumption(ch: DecodedClientHello, cfg: ResolvedServer, base
   if (cfg.clientAuth?.require && session.peerCertificates.length === 0) return undefined;
   return {
     session,
-    choice: { ...base, suite, group: undefined, signatureScheme: undefined, encryptThenMac: etm },
+    choice: { ...base, suite, group: undefined, signatureScheme: undefined, encryptThenMac: etm, ocspResponse: undefined },
     renewTicket: renewTicket || (ticket !== undefined && cfg.ticketKeys !== undefined && ticket.length === 0),
   };
 }

@@ -189,6 +189,7 @@ function sendServerHello(hs: ServerHandshake, io: HandshakeIo, m: RawHandshakeMe
     ...(choice.ecPointFormats ? { ecPointFormats: [ECPointFormat.uncompressed] } : {}), // RFC 8422 §5.2
     ...(choice.alpn !== undefined ? { alpn: choice.alpn } : {}), // RFC 7301 §3.1
     ...(hs.issueTicket ? { sessionTicket: true } : {}), // RFC 5077 §3.2
+    ...(choice.ocspResponse ? { statusRequest: true } : {}), // RFC 6066 §8
   });
   const raw = encodeHandshakeMessage({
     type: HandshakeType.server_hello,
@@ -211,6 +212,10 @@ export function sendServerFlight(hs: ServerHandshake, io: HandshakeIo, m: RawHan
     io.sendHandshake(raw);
   };
   send(encodeHandshakeMessage({ type: HandshakeType.certificate, message: { certificates: choice.credential.chain } }));
+  // RFC 6066 §8: CertificateStatus right after Certificate.
+  if (choice.ocspResponse) {
+    send(encodeHandshakeMessage({ type: HandshakeType.certificate_status, message: { statusType: 1, ocspResponse: choice.ocspResponse } }));
+  }
   // RFC 5246 §7.4.3: no ServerKeyExchange with RSA key exchange. Otherwise ServerECDHParams (RFC 8422
   // §5.4) or ServerDHParams (p, g, Ys of an RFC 7919 group), signed with client_random + server_random + params.
   if (choice.suite.keyExchange !== 'RSA') {
@@ -398,6 +403,7 @@ export function handshakeInfo(hs: ServerHandshake): HandshakeInfo {
     peerCertificates: hs.peerChain,
     peerAuthorized: hs.peerChain.length > 0 && hs.peerAuthorizationError === undefined,
     peerAuthorizationError: hs.peerChain.length > 0 ? hs.peerAuthorizationError : hs.clientAuth ? 'NO_CLIENT_CERTIFICATE' : undefined,
+    ocspResponse: c.ocspResponse,
     extendedMasterSecret: c.ems,
     secureRenegotiation: c.secureRenegotiation,
     sessionId: hs.sessionId,

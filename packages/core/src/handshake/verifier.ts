@@ -12,6 +12,13 @@ export interface CertificateVerifyInput {
   readonly chain: readonly Uint8Array[];
   /** The DNS name (or IP literal) the client connected to; undefined when the caller gave none. */
   readonly serverName: string | undefined;
+  /** A stapled OCSP response for the leaf (RFC 6066 §8), checked for its signature, freshness and status. */
+  readonly ocspResponse?: Uint8Array;
+  /**
+   * A stapled response may still come (the server acknowledged status_request): missing revocation
+   * information is not judged yet.
+   */
+  readonly revocationPending?: boolean;
 }
 
 export interface CertificateVerifier {
@@ -29,6 +36,14 @@ export interface X509VerifierOptions {
   readonly ca?: AnchorsInput;
   /** Validation time (default: now). */
   readonly time?: Date;
+  /** CRLs (PEM or DER) to check every certificate of the chain against. */
+  readonly crls?: readonly (Uint8Array | string)[];
+  /**
+   * 'hard': a certificate without revocation information (no CRL from its issuer, no stapled OCSP
+   * response for the leaf) fails with REVOCATION_STATUS_UNKNOWN; 'soft' (default): it passes, as in browsers.
+   * A revoked certificate fails either way.
+   */
+  readonly revocation?: 'soft' | 'hard';
 }
 
 /** The default verifier: RFC 5280 path validation and RFC 6125 name checks by @sanstls/x509. */
@@ -36,13 +51,22 @@ export function x509Verifier(opts: X509VerifierOptions): CertificateVerifier {
   const anchors =
     opts.ca === undefined ? defaultTrustStore() : opts.ca instanceof TrustStore ? opts.ca : new TrustStore(opts.ca);
   return {
-    verify({ chain, serverName }) {
+    verify({ chain, serverName, ocspResponse, revocationPending }) {
       if (serverName === undefined) {
         // Without a name there is nothing to bind the certificate to: refuse rather than skip the check.
         throw new TlsError('HOSTNAME_REQUIRED', 'certificate_unknown', 'no server name given to check the certificate against');
       }
       return x509Errors(() => {
-        const { leaf } = verifyChain({ chain, anchors, host: serverName, purpose: 'server', ...(opts.time ? { time: opts.time } : {}) });
+        const { leaf } = verifyChain({
+          chain,
+          anchors,
+          host: serverName,
+          purpose: 'server',
+          ...(opts.time ? { time: opts.time } : {}),
+          ...(opts.crls ? { crls: opts.crls } : {}),
+          ...(ocspResponse ? { ocspResponse } : {}),
+          revocation: revocationPending ? 'soft' : (opts.revocation ?? 'soft'),
+        });
         return { publicKey: publicKeyOf(leaf) };
       });
     },
