@@ -47,6 +47,8 @@ const ALERTS = {
   EXCLUDED_VIOLATION: 'bad_certificate',
   UNSUPPORTED_CONSTRAINT_TYPE: 'bad_certificate',
   UNSUPPORTED_NAME_SYNTAX: 'bad_certificate',
+  INVALID_POLICY_EXTENSION: 'bad_certificate',
+  NO_EXPLICIT_POLICY: 'bad_certificate',
   CERT_PROFILE_VIOLATION: 'bad_certificate',
   ERR_TLS_CERT_ALTNAME_INVALID: 'bad_certificate',
   // Revocation.

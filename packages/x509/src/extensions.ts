@@ -19,6 +19,15 @@ import {
 import { X509Error } from './errors.js';
 import { type GeneralName, parseGeneralName, parseGeneralNames } from './general-name.js';
 import { OID } from './oids.js';
+import {
+  type PolicyConstraints,
+  type PolicyInformation,
+  type PolicyMapping,
+  certificatePolicies,
+  inhibitAnyPolicy,
+  policyConstraints,
+  policyMappings,
+} from './policy-extensions.js';
 
 export interface Extension {
   readonly oid: string;
@@ -65,7 +74,10 @@ export interface KnownExtensions {
   readonly authorityKeyIdentifier?: Decoded<AuthorityKeyIdentifier>;
   readonly subjectKeyIdentifier?: Decoded<Uint8Array>;
   readonly authorityInfoAccess?: Decoded<readonly { method: string; location: GeneralName }[]>;
-  readonly policyConstraints?: Decoded<{ requireExplicitPolicy?: number; inhibitPolicyMapping?: number }>;
+  readonly certificatePolicies?: Decoded<readonly PolicyInformation[]>;
+  readonly policyMappings?: Decoded<readonly PolicyMapping[]>;
+  readonly policyConstraints?: Decoded<PolicyConstraints>;
+  readonly inhibitAnyPolicy?: Decoded<number>;
 }
 export interface Decoded<T> {
   readonly critical: boolean;
@@ -151,29 +163,9 @@ function aia(v: Uint8Array): { method: string; location: GeneralName }[] {
   return items;
 }
 
-function policyConstraints(v: Uint8Array): { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } {
-  const r = Reader.of(decodeDer(v));
-  const a = r.optional(ctx(0, false));
-  const b = r.optional(ctx(1, false));
-  r.end();
-  // RFC 5280 §4.2.1.11: MUST NOT be an empty sequence.
-  if (a === undefined && b === undefined) throw bad('policyConstraints: empty');
-  const out: { requireExplicitPolicy?: number; inhibitPolicyMapping?: number } = {};
-  if (a) out.requireExplicitPolicy = readSmallInt(a, ctx(0, false));
-  if (b) out.inhibitPolicyMapping = readSmallInt(b, ctx(1, false));
-  return out;
-}
-
 /** Extensions we recognise; each is checked for shape so that accepting it as critical is honest. */
 const STRUCTURE_ONLY: Readonly<Record<string, (v: Uint8Array) => void>> = {
   [OID.issuerAltName]: (v) => void parseGeneralNames(v),
-  [OID.certificatePolicies]: (v) => {
-    const items = readSequenceOf(decodeDer(v));
-    if (items.length === 0) throw bad('certificatePolicies: empty');
-    for (const pi of items) readOid(Reader.of(pi).next());
-  },
-  [OID.policyMappings]: (v) => void readSequenceOf(decodeDer(v)),
-  [OID.inhibitAnyPolicy]: (v) => void readSmallInt(decodeDer(v)),
   [OID.crlDistributionPoints]: (v) => void readSequenceOf(decodeDer(v)),
   [OID.freshestCrl]: (v) => void readSequenceOf(decodeDer(v)),
   [OID.subjectInfoAccess]: (v) => void readSequenceOf(decodeDer(v)),
@@ -242,8 +234,17 @@ export function decodeExtensions(list: readonly Extension[]): ParsedExtensions {
       case OID.authorityInfoAccess:
         known.authorityInfoAccess = wrap(aia);
         break;
+      case OID.certificatePolicies:
+        known.certificatePolicies = wrap(certificatePolicies);
+        break;
+      case OID.policyMappings:
+        known.policyMappings = wrap(policyMappings);
+        break;
       case OID.policyConstraints:
         known.policyConstraints = wrap(policyConstraints);
+        break;
+      case OID.inhibitAnyPolicy:
+        known.inhibitAnyPolicy = wrap(inhibitAnyPolicy);
         break;
       default: {
         const check = STRUCTURE_ONLY[oid];

@@ -27,6 +27,10 @@ export const OID = {
   ctPrecertificateScts: '1.3.6.1.4.1.11129.2.4.2',
   ocspNonce: '1.3.6.1.5.5.7.48.1.2',
   ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+  // Certificate policies (RFC 5280 §4.2.1.4).
+  anyPolicy: '2.5.29.32.0',
+  qtCps: '1.3.6.1.5.5.7.2.1',
+  qtUnotice: '1.3.6.1.5.5.7.2.2',
   // Extended key usages (RFC 5280 §4.2.1.12).
   anyExtendedKeyUsage: '2.5.29.37.0',
   serverAuth: '1.3.6.1.5.5.7.3.1',

@@ -6,6 +6,7 @@ import { checkPathLength, countedIntermediates } from './checks/basic-constraint
 import { checkExtendedKeyUsage } from './checks/ext-key-usage.js';
 import { checkLeafKeyUsage } from './checks/key-usage.js';
 import { checkNameConstraints } from './checks/name-constraints.js';
+import { checkPolicies } from './checks/policies.js';
 import { X509Error } from './errors.js';
 import type { KeyUsageBit } from './extensions.js';
 import { type PeerIdentity, certificateMatchesIdentity } from './hostname.js';
@@ -26,6 +27,7 @@ export function validatePath(path: readonly Certificate[], policy: PathPolicy): 
   }
   checkPathLength(path);
   checkNameConstraints(path);
+  checkPolicies(path);
   checkExtendedKeyUsage(path, policy.purposeOid);
   checkLeafKeyUsage(path[0]!, policy.leafKeyUsage);
   checkRevocation(path, policy.revocation);
