@@ -18,8 +18,29 @@ export interface CbcCipherKey {
   dispose(): void;
 }
 
+/** Curves for ephemeral ECDH (RFC 8422 §5.1.1 names). */
+export type EcdhGroup = 'x25519' | 'secp256r1' | 'secp384r1';
+
+/** One ephemeral key pair of a key agreement, its secret kept inside the provider. */
+export interface KeyAgreement {
+  /** Our share in TLS wire format: 32 bytes for X25519, an uncompressed point (0x04 ‖ X ‖ Y) otherwise. */
+  readonly publicKey: Uint8Array;
+  /**
+   * The raw shared secret with the peer's share: the X25519 output, or the X coordinate for the NIST
+   * curves (RFC 8422 §5.10). Throws for a share that is not a valid point; the caller makes the other
+   * checks TLS asks for (lengths, the all-zero X25519 result).
+   */
+  derive(peerPublic: Uint8Array): Uint8Array;
+  /** Forgets the secret. */
+  dispose(): void;
+}
+
 export interface CryptoProvider {
   readonly name: string;
+  /**
+   * Ephemeral ECDH by the provider (e.g. node:crypto); absent means the core's own (@noble/curves).
+   */
+  ecdh?(group: EcdhGroup): KeyAgreement;
   aead(algorithm: AeadAlgorithm, key: Uint8Array): Aead;
   cbc(key: Uint8Array): CbcCipherKey;
   hash(algorithm: HashAlgorithm): Hash;

@@ -1,6 +1,6 @@
-// examples/https-server.ts (HTTP/1.1 over sanstls listen(), imported as the package '@sanstls/deno')
-// answers Node's https client (OpenSSL), Deno's own fetch (rustls), and examples/https-get.ts (a
-// sanstls client), all with the real Deno binary.
+// examples/deno-https-server.ts at the repository root (HTTP/1.1 over sanstls listen(), imported as the
+// package '@sanstls/deno') answers Node's https client (OpenSSL), Deno's own fetch (rustls), and
+// examples/deno-https-get.ts (a sanstls client), all with the real Deno binary.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pki, ROOT, runDeno, sha256, testData } from './helpers.js';
 
 const DENO = join(ROOT, 'node_modules/.bin/deno');
-const EXAMPLES = join(ROOT, 'packages/deno/examples');
+const EXAMPLES = join(ROOT, 'examples');
 
 let server: ChildProcessWithoutNullStreams | undefined;
 let port = 0;
@@ -17,7 +17,7 @@ let serverLog = '';
 
 beforeAll(async () => {
   const p = pki();
-  server = spawn(DENO, ['run', '--quiet', '--no-prompt', '--no-lock', '--allow-net=127.0.0.1', `--allow-read=${p.dir}`, join(EXAMPLES, 'https-server.ts'), p.ec.cert, p.ec.key, '0'], {
+  server = spawn(DENO, ['run', '--quiet', '--no-prompt', '--no-lock', '--allow-net=127.0.0.1', `--allow-read=${p.dir}`, join(EXAMPLES, 'deno-https-server.ts'), p.ec.cert, p.ec.key, '0'], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1' },
   });
@@ -52,7 +52,7 @@ function request(agent: https.Agent, path: string, method = 'GET', body?: Buffer
   });
 }
 
-describe('examples/https-server.ts: HTTP/1.1 over a sanstls listener in Deno', () => {
+describe('examples/deno-https-server.ts: HTTP/1.1 over a sanstls listener in Deno', () => {
   it("answers Node's https client, two requests on one kept-alive connection and a 1 MiB POST", async () => {
     const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
     try {
@@ -80,9 +80,9 @@ describe('examples/https-server.ts: HTTP/1.1 over a sanstls listener in Deno', (
     });
   });
 
-  it('answers examples/https-get.ts (a sanstls client) with ALPN http/1.1', async () => {
+  it('answers examples/deno-https-get.ts (a sanstls client) with ALPN http/1.1', async () => {
     const p = pki();
-    const child = spawn(DENO, ['run', '--quiet', '--no-prompt', '--no-lock', '--allow-net=localhost', `--allow-read=${p.dir}`, join(EXAMPLES, 'https-get.ts'), `https://localhost:${port}/via-get-example`, p.ca], {
+    const child = spawn(DENO, ['run', '--quiet', '--no-prompt', '--no-lock', '--allow-net=localhost', `--allow-read=${p.dir}`, join(EXAMPLES, 'deno-https-get.ts'), `https://localhost:${port}/via-get-example`, p.ca], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1' },
     });

@@ -1,8 +1,8 @@
 // A CryptoProvider over node:crypto (OpenSSL): the `crypto: 'native'` option. Same interface and the same
-// outputs as the WASM default, so the core cannot tell them apart. Key exchange (ECDHE) is not part of the
-// provider interface yet; it stays in the core.
+// outputs as the WASM default, so the core cannot tell them apart. Ephemeral ECDH (X25519, P-256, P-384)
+// goes to OpenSSL too; DHE, RSA and signatures stay in the core.
 import nodeCrypto from 'node:crypto';
-import type { Aead, AeadAlgorithm, CbcCipherKey, CryptoProvider, Hash, HashAlgorithm, Mac } from '@sanstls/crypto';
+import type { Aead, AeadAlgorithm, CbcCipherKey, CryptoProvider, EcdhGroup, Hash, HashAlgorithm, KeyAgreement, Mac } from '@sanstls/crypto';
 
 const EMPTY = new Uint8Array(0);
 const TAG = 16;
@@ -285,9 +285,49 @@ function prf(algorithm: 'sha256' | 'sha384', secret: Uint8Array, label: string, 
   return out;
 }
 
-/** node:crypto (OpenSSL) for every symmetric primitive the core uses. */
+const b64url = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64url');
+
+/**
+ * Ephemeral ECDH in OpenSSL. NIST curves through ECDH objects (computeSecret checks that the peer's point
+ * is on the curve and returns its X coordinate, RFC 8422 §5.10); X25519 through KeyObjects.
+ */
+function nativeEcdh(group: EcdhGroup): KeyAgreement {
+  if (group === 'x25519') {
+    let { privateKey, publicKey } = nodeCrypto.generateKeyPairSync('x25519') as {
+      privateKey: nodeCrypto.KeyObject | undefined;
+      publicKey: nodeCrypto.KeyObject;
+    };
+    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+    return {
+      publicKey: u8(raw),
+      derive(peer) {
+        if (!privateKey) throw new Error('key agreement disposed');
+        const peerKey = nodeCrypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(peer) }, format: 'jwk' });
+        return u8(nodeCrypto.diffieHellman({ privateKey, publicKey: peerKey }));
+      },
+      dispose() {
+        privateKey = undefined; // KeyObjects cannot be wiped from JavaScript; dropped for the GC
+      },
+    };
+  }
+  let ecdh: nodeCrypto.ECDH | undefined = nodeCrypto.createECDH(group === 'secp256r1' ? 'prime256v1' : 'secp384r1');
+  const pub = ecdh.generateKeys();
+  return {
+    publicKey: u8(pub),
+    derive(peer) {
+      if (!ecdh) throw new Error('key agreement disposed');
+      return u8(ecdh.computeSecret(peer));
+    },
+    dispose() {
+      ecdh = undefined;
+    },
+  };
+}
+
+/** node:crypto (OpenSSL) for every symmetric primitive the core uses, and ephemeral ECDH. */
 export const nodeCryptoProvider: CryptoProvider = {
   name: 'node',
+  ecdh: nativeEcdh,
   aead: (algorithm, key) => new NativeAead(algorithm, key),
   cbc: (key) => new NativeCbc(key),
   hash: (algorithm) => new NativeHash(algorithm),

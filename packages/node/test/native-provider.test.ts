@@ -149,3 +149,66 @@ describe('nodeCryptoProvider ≡ wasmProvider', () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
   });
 });
+
+describe('nodeCryptoProvider ECDH ≡ @noble/curves (through the core)', () => {
+  it('each group: both directions agree on the shared secret; invalid shares are refused', async () => {
+    const { x25519 } = await import('@noble/curves/ed25519.js');
+    const { p256, p384 } = await import('@noble/curves/nist.js');
+    const curves = { secp256r1: p256, secp384r1: p384 } as const;
+    for (const group of ['x25519', 'secp256r1', 'secp384r1'] as const) {
+      for (let r = 0; r < 10; r++) {
+        const ours = native.ecdh!(group);
+        let theirs: { secret: Uint8Array; pub: Uint8Array; shared: (p: Uint8Array) => Uint8Array };
+        if (group === 'x25519') {
+          const k = x25519.keygen();
+          theirs = { secret: k.secretKey, pub: k.publicKey, shared: (p) => x25519.getSharedSecret(k.secretKey, p) };
+        } else {
+          const c = curves[group];
+          const k = c.keygen();
+          theirs = { secret: k.secretKey, pub: c.getPublicKey(k.secretKey, false), shared: (p) => c.getSharedSecret(k.secretKey, p, true).subarray(1) };
+        }
+        const a = ours.derive(theirs.pub);
+        const b = theirs.shared(ours.publicKey);
+        expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+        ours.dispose();
+        expect(() => ours.derive(theirs.pub)).toThrow();
+      }
+      if (group !== 'x25519') {
+        const bad = new Uint8Array(group === 'secp256r1' ? 65 : 97);
+        bad[0] = 4;
+        bad[5] = 1; // (0, ..., 1, ...) is not on the curve
+        expect(() => native.ecdh!(group).derive(bad)).toThrow();
+      }
+    }
+  });
+
+  it('a handshake with crypto: native uses it (sanstls client ↔ sanstls server, every group)', async () => {
+    const { ClientConnection, ServerConnection, loadCredential } = await import('@sanstls/core');
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'sanstls-native-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ed25519', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-days', '1'], { stdio: 'ignore' });
+      const cert = readFileSync(join(dir, 'c.pem'), 'utf8');
+      const credential = loadCredential(cert, readFileSync(join(dir, 'k.pem'), 'utf8'));
+      for (const group of ['x25519', 'secp256r1', 'secp384r1'] as const) {
+        let calls = 0;
+        const counting = { ...native, ecdh: (g: typeof group) => (calls++, native.ecdh!(g)) };
+        const c = new ClientConnection({ serverName: 'localhost', ca: cert, groups: [group], crypto: counting });
+        const s = new ServerConnection({ credentials: [credential], groups: [group], crypto: counting });
+        for (let i = 0; i < 10; i++) {
+          s.receive(c.takeOutgoing());
+          c.receive(s.takeOutgoing());
+        }
+        expect([c.state, c.error?.message, s.error?.message]).toEqual(['connected', undefined, undefined]); // Ed25519: fits every group
+        expect(s.state).toBe('connected');
+        expect(c.handshake?.group).toBe(group);
+        expect(calls).toBe(2); // one key pair per side
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

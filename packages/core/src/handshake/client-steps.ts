@@ -240,9 +240,13 @@ export function checkServerKeyExchange(hs: ClientHandshake, m: RawHandshakeMessa
   if (ske.params.kind === 'ecdhe') {
     const group = checkServerGroup(ske.params.group, hs.offer.groups);
     const scheme = checkServerKeyExchangeSignature(hs, ske);
-    const pair = generateEcdhe(group, random);
-    const premaster = ecdheSharedSecret(pair, ske.params.publicKey);
-    pair.secretKey.fill(0);
+    const pair = generateEcdhe(group, random, hs.cfg.provider);
+    let premaster: Uint8Array;
+    try {
+      premaster = ecdheSharedSecret(pair, ske.params.publicKey);
+    } finally {
+      pair.dispose();
+    }
     return { kind: 'ECDHE', group, dhBits: undefined, scheme, premaster, message: { kind: 'ecdhe', publicKey: pair.publicKey } };
   }
   const scheme = checkServerKeyExchangeSignature(hs, ske);

@@ -75,7 +75,7 @@ export class ServerHandshake {
 
   dispose(): void {
     this.transcript.dispose();
-    this.ecdhe?.secretKey.fill(0);
+    this.ecdhe?.dispose();
     this.dhe?.secret.fill(0);
     this.master?.fill(0);
     this.pendingRead?.dispose();
@@ -226,7 +226,7 @@ export function sendServerFlight(hs: ServerHandshake, io: HandshakeIo, m: RawHan
       hs.dhe = generateDh(group, random);
       params = { kind: 'dhe', p: group.p, g: group.g, publicKey: hs.dhe.publicKey };
     } else {
-      hs.ecdhe = generateEcdhe(choice.group as EcdheGroup, random);
+      hs.ecdhe = generateEcdhe(choice.group as EcdheGroup, random, provider);
       params = { kind: 'ecdhe', group: groupCode[choice.group as EcdheGroup], publicKey: hs.ecdhe.publicKey };
     }
     const scheme = choice.signatureScheme!;
@@ -304,7 +304,7 @@ export function acceptClientKeyExchange(hs: ServerHandshake, m: RawHandshakeMess
     ? { ems: true, sessionHash: hs.transcript.current() }
     : { ems: false, clientRandom: hs.clientRandom!, serverRandom: hs.serverRandom! });
   premaster.fill(0);
-  hs.ecdhe?.secretKey.fill(0);
+  hs.ecdhe?.dispose();
   hs.dhe?.secret.fill(0);
   const kb = keyBlock(provider, suite, hs.master, hs.clientRandom!, hs.serverRandom!);
   const etm = hs.choice!.encryptThenMac;

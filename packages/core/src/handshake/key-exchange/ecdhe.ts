@@ -1,6 +1,7 @@
 // Ephemeral elliptic-curve Diffie-Hellman for TLS 1.2 (RFC 8422 §5.4, §5.10), on @noble/curves.
 import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
+import type { CryptoProvider } from '@sanstls/crypto';
 import { TlsError } from '../../errors.js';
 
 export type EcdheGroup = 'x25519' | 'secp256r1' | 'secp384r1';
@@ -9,7 +10,10 @@ export interface EcdheKeyPair {
   readonly group: EcdheGroup;
   /** Our share in wire format: 32 raw bytes for x25519, an uncompressed point (0x04 ‖ X ‖ Y) otherwise. */
   readonly publicKey: Uint8Array;
-  readonly secretKey: Uint8Array;
+  /** The raw shared secret (see ecdheSharedSecret for the checks around it). */
+  derive(peerShare: Uint8Array): Uint8Array;
+  /** Wipes the secret key. */
+  dispose(): void;
 }
 
 const nist = { secp256r1: p256, secp384r1: p384 } as const;
@@ -20,14 +24,24 @@ const pointLength = { secp256r1: 65, secp384r1: 97 } as const;
  * A fresh key pair. `random` supplies the seed (default: noble's CSPRNG); the handshake passes its
  * provider's randomBytes so that a seeded provider gives reproducible handshakes in tests.
  */
-export function generateEcdhe(group: EcdheGroup, random?: (n: number) => Uint8Array): EcdheKeyPair {
+export function generateEcdhe(group: EcdheGroup, random?: (n: number) => Uint8Array, provider?: CryptoProvider): EcdheKeyPair {
+  // A provider with its own ECDH (node:crypto) keeps the secret; its randomness is its own.
+  if (provider?.ecdh) {
+    const ka = provider.ecdh(group);
+    return { group, publicKey: ka.publicKey, derive: (peer) => ka.derive(peer), dispose: () => ka.dispose() };
+  }
   if (group === 'x25519') {
     const { secretKey, publicKey } = random ? x25519.keygen(random(x25519.lengths.seed!)) : x25519.keygen();
-    return { group, secretKey, publicKey };
+    return { group, publicKey, derive: (peer) => x25519.getSharedSecret(secretKey, peer), dispose: () => secretKey.fill(0) };
   }
   const c = nist[group];
   const { secretKey } = random ? c.keygen(random(c.lengths.seed!)) : c.keygen();
-  return { group, secretKey, publicKey: c.getPublicKey(secretKey, false) };
+  return {
+    group,
+    publicKey: c.getPublicKey(secretKey, false),
+    derive: (peer) => c.getSharedSecret(secretKey, peer, true).subarray(1),
+    dispose: () => secretKey.fill(0),
+  };
 }
 
 const badShare = (why: string) =>
@@ -44,7 +58,7 @@ export function ecdheSharedSecret(pair: EcdheKeyPair, peerShare: Uint8Array): Ui
     if (peerShare.length !== 32) throw badShare('x25519 share is not 32 bytes');
     let shared: Uint8Array;
     try {
-      shared = x25519.getSharedSecret(pair.secretKey, peerShare);
+      shared = pair.derive(peerShare);
     } catch {
       throw badShare('low-order x25519 share (all-zero shared secret)'); // noble refuses it itself
     }
@@ -53,15 +67,12 @@ export function ecdheSharedSecret(pair: EcdheKeyPair, peerShare: Uint8Array): Ui
     if (acc === 0) throw badShare('low-order x25519 share (all-zero shared secret)');
     return shared;
   }
-  const curve = nist[pair.group];
   if (peerShare.length !== pointLength[pair.group] || peerShare[0] !== 0x04) {
     throw badShare('not an uncompressed point of the negotiated curve');
   }
-  let shared: Uint8Array;
   try {
-    shared = curve.getSharedSecret(pair.secretKey, peerShare, true);
+    return pair.derive(peerShare);
   } catch {
     throw badShare('point not on the curve');
   }
-  return shared.subarray(1);
 }

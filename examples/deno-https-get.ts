@@ -1,8 +1,13 @@
-// An HTTPS GET in Deno with the TLS done by sanstls:
+// An HTTPS GET in Deno with the TLS done by sanstls (@sanstls/deno over Deno.connect):
 //
-//   deno run --allow-net packages/deno/examples/https-get.ts https://example.com/ [ca.pem]
+//   npm run build                                        # once: '@sanstls/deno' resolves to the built package
+//   npx deno run --allow-net examples/deno-https-get.ts [url] [ca.pem]
 //
-// (With a CA file, add --allow-read for it: it is trusted in addition to the default Mozilla roots.)
+// url defaults to https://example.com/. With a CA file, add --allow-read for it: its certificates are
+// trusted in addition to the default Mozilla roots. (`npx deno` is the Deno binary of the npm `deno`
+// package, a dev dependency here; a Deno installed otherwise works the same from the repository root.)
+//
+// Prints the negotiated parameters on stderr and the raw HTTP/1.1 response on stdout.
 import { connect } from '@sanstls/deno';
 
 const [target = 'https://example.com/', caFile] = Deno.args;

@@ -2,7 +2,14 @@
 // Deno.serveHttp is deprecated), so a small HTTP/1.1 loop answers over each connection's streams with a
 // Deno.serve-style handler: (Request) => Response.
 //
-//   deno run --allow-net --allow-read=. packages/deno/examples/https-server.ts cert.pem key.pem [port]
+//   npm run build                                        # once: '@sanstls/deno' resolves to the built package
+//   npx sanstls certgen -out cert.pem -keyout key.pem    # a self-signed certificate for localhost
+//   npx deno run --allow-net --allow-read=. examples/deno-https-server.ts cert.pem key.pem [port]
+//   curl --cacert cert.pem https://localhost:8443/hello
+//   npx deno run --allow-net --allow-read=. examples/deno-https-get.ts https://localhost:8443/hello cert.pem
+//
+// port defaults to 8443 (0: any free port); it listens on 127.0.0.1. POST /echo answers with the size and
+// SHA-256 of the request body.
 //
 // Handles keep-alive, Content-Length request bodies and any Response (its body is buffered to send a
 // Content-Length). Not handled, to stay small: chunked request bodies, pipelining, Expect: 100-continue.
@@ -37,7 +44,7 @@ function indexOfCrlfCrlf(b: Uint8Array): number {
 }
 
 /** Reads exactly `n` body bytes, starting with `rest`; returns the body and what follows it. */
-async function readBody(reader: ReadableStreamDefaultReader<Uint8Array>, rest: Uint8Array, n: number): Promise<{ body: Uint8Array; rest: Uint8Array }> {
+async function readBody(reader: ReadableStreamDefaultReader<Uint8Array>, rest: Uint8Array, n: number): Promise<{ body: Uint8Array<ArrayBuffer>; rest: Uint8Array }> {
   const body = new Uint8Array(n);
   let got = Math.min(n, rest.length);
   body.set(rest.subarray(0, got));
