@@ -34,20 +34,36 @@ export const WIRE_EVENTS: readonly HandshakeEvent['type'][] = [
   'application_data',
 ];
 
-export type Branch = 'pass' | 'fail' | 'always' | 'unexpected';
+/**
+ * pass: the guard held; fail: the failure branch after a guard (to `failed`, with the check's alert); else: an
+ * unguarded fallback after guards that does not fail (a declined renegotiation); always: unguarded;
+ * unexpected: the root wildcard (also reached when every guard of a state's own list fails and the list has no
+ * fallback of its own).
+ */
+export type Branch = 'pass' | 'fail' | 'else' | 'always' | 'unexpected';
 
 export interface ModelTransition {
   readonly machine: Role;
   readonly from: string;
   readonly event: string;
-  /** pass: the guard held; fail: the failure branch after a guard; always: unguarded; unexpected: the root wildcard. */
   readonly branch: Branch;
+  /** For display: the guard (conjuncts joined with ' & '), or for a failure branch the guards it follows. */
   readonly guard: string | undefined;
+  /** The guard's conjuncts (pass branches only): every one must hold. */
+  readonly guards: readonly string[];
   readonly to: string;
   readonly actions: readonly string[];
   /** The event comes from received bytes (not an internal event such as the client's 'start'). */
   readonly wire: boolean;
+  /**
+   * The transition raises the same event again (XState raise): it is then handled in `to` (the server's
+   * renegotiating ClientHello, re-read by waitClientHello). `outcomes()` follows it.
+   */
+  readonly reraise: boolean;
 }
+
+/** A transition that accepts the event (the connection carries on). */
+export const accepts = (t: { readonly branch: Branch }): boolean => t.branch === 'pass' || t.branch === 'always' || t.branch === 'else';
 
 export interface Model {
   readonly role: Role;
@@ -79,23 +95,46 @@ type Def = { guard?: unknown; target?: readonly Node[]; actions: readonly unknow
 const nameOf = (x: unknown): string | undefined =>
   x === undefined ? undefined : typeof x === 'string' ? x : typeof x === 'function' ? (x.name || 'inline') : String((x as { type: unknown }).type);
 
-/** The transitions XState would consider for `event` in `node`: its own, else its ancestors' (exact, then '*'). */
-function candidates(node: Node, event: string): { defs: Def[]; wildcard: boolean } | undefined {
-  for (let n: Node | undefined = node; n; n = n.parent) {
-    const exact = n.transitions.get(event);
-    if (exact) return { defs: exact, wildcard: false };
-    const any = n.transitions.get('*');
-    if (any) return { defs: any, wildcard: true };
-  }
-  return undefined;
+/** The conjuncts of a guard: a named guard, or XState's and([...]) of named guards (nested ands flattened). */
+function conjuncts(g: unknown): string[] {
+  if (g === undefined) return [];
+  const inner = (g as { guards?: unknown[] }).guards;
+  if (typeof g === 'function' && (g as { name?: string }).name === 'and' && Array.isArray(inner)) return inner.flatMap(conjuncts);
+  if (typeof g === 'function' && Array.isArray(inner)) throw new Error(`guard combinator ${(g as { name?: string }).name}: the model reads and() only`);
+  return [nameOf(g)!];
 }
 
-/** The machine with inert actions, each guard holding exactly when the event names it (`take`). */
+/**
+ * The transitions XState considers for `event` in `node`, in order (XState v5 StateNode.next and
+ * transitionParentNode): the state's own list for the event (exact, else its '*'); when no guard of it holds
+ * and it has no unguarded entry, its parent's, and so on up to the root. `wildcard` marks entries from a '*'.
+ */
+function candidates(node: Node, event: string): { def: Def; wildcard: boolean }[] {
+  const out: { def: Def; wildcard: boolean }[] = [];
+  for (let n: Node | undefined = node; n; n = n.parent) {
+    const exact = n.transitions.get(event);
+    const list = exact ?? n.transitions.get('*');
+    if (!list) continue;
+    for (const def of list) {
+      out.push({ def, wildcard: !exact });
+      if (def.guard === undefined) return out; // always enabled: nothing after it is ever considered
+    }
+  }
+  return out;
+}
+
+/** The machine with inert actions, each guard holding exactly when the event lists it in `take`. */
 function stubbed(machine: AnyStateMachine): AnyStateMachine {
   const impl = machine.implementations as { actions: Record<string, unknown>; guards: Record<string, unknown> };
   const actions = Object.fromEntries(Object.keys(impl.actions).map((k) => [k, () => {}]));
-  const guards = Object.fromEntries(Object.keys(impl.guards).map((k) => [k, ({ event }: { event: { take?: string } }) => event.take === k]));
+  const guards = Object.fromEntries(Object.keys(impl.guards).map((k) => [k, ({ event }: { event: { take?: readonly string[] } }) => event.take?.includes(k) === true]));
   return machine.provide({ actions, guards } as never);
+}
+
+/** Names of the actions that raise an event (the stubbed machine does not run them: reachability is unaffected). */
+function raiseActions(machine: AnyStateMachine): Set<string> {
+  const impl = machine.implementations as { actions: Record<string, unknown> };
+  return new Set(Object.entries(impl.actions).filter(([, a]) => (a as { type?: unknown } | undefined)?.type === 'xstate.raise').map(([k]) => k));
 }
 
 const cache = new Map<Role, Model>();
@@ -114,15 +153,26 @@ export function buildModel(role: Role): Model {
   const internalEvents = [...named].filter((e) => !(WIRE_EVENTS as readonly string[]).includes(e)).sort();
   const allEvents = [...internalEvents, ...WIRE_EVENTS];
 
-  // Reachability: @xstate/graph explores the machine itself; each event comes once per guard it may satisfy
-  // (that guard alone holds) and once with no guard holding.
+  // Reachability: @xstate/graph explores the machine itself; each event comes once per set of guards it may
+  // satisfy (each guard alone, and the conjuncts of each and(): exactly those hold) and once with none holding.
   const guardNames = Object.keys((machine.implementations as { guards: Record<string, unknown> }).guards);
-  const events = allEvents.flatMap((type) => [...guardNames.map((take) => ({ type, take })), { type, take: undefined }]);
+  const guardSets = new Map<string, string[]>(guardNames.map((g) => [g, [g]]));
+  const collect = (n: Node) => {
+    for (const defs of n.transitions.values()) {
+      for (const d of defs) {
+        const gs = conjuncts(d.guard);
+        if (gs.length > 1) guardSets.set(gs.join('&'), gs);
+      }
+    }
+    for (const c of Object.values(n.states)) collect(c);
+  };
+  collect(root);
+  const events = allEvents.flatMap((type) => [...[...guardSets.values()].map((take) => ({ type, take })), { type, take: [] as string[] }]);
   const found = getShortestPaths(stubbed(machine), {
     events,
     input: { hs: {}, io: {} },
     serializeState: (s: { value: unknown }) => JSON.stringify(s.value),
-    serializeEvent: (e: { type: string; take?: string }) => `${e.type}[${e.take ?? ''}]`,
+    serializeEvent: (e: { type: string; take?: readonly string[] }) => `${e.type}[${(e.take ?? []).join('&')}]`,
   } as never) as unknown as { state: { value: unknown }; steps: { event: { type: string } }[] }[];
   const paths: Record<string, string[]> = {};
   for (const p of found) {
@@ -133,29 +183,36 @@ export function buildModel(role: Role): Model {
   const states = Object.keys(paths).sort((a, b) => paths[a]!.length - paths[b]!.length || a.localeCompare(b));
   const initial = String((machine.config as { initial: string }).initial);
   const finalStates = states.filter((s) => root.states[s]!.type === 'final');
+  const raises = raiseActions(machine);
 
   const transitions: ModelTransition[] = [];
   for (const from of states) {
     const node = root.states[from]!;
     if (node.type === 'final') continue; // a final state ends the actor: it receives nothing
     for (const event of allEvents) {
-      const c = candidates(node, event);
-      if (!c) continue;
-      let guarded = false;
-      for (const d of c.defs) {
-        const guard = nameOf(d.guard);
-        const branch: Branch = guard ? 'pass' : c.wildcard ? 'unexpected' : guarded ? 'fail' : 'always';
-        if (guard) guarded = true;
+      const before: string[] = [];
+      for (const { def, wildcard } of candidates(node, event)) {
+        const gs = conjuncts(def.guard);
+        const to = def.target?.[0]?.key ?? from;
+        let branch: Branch;
+        if (gs.length > 0) branch = 'pass';
+        else if (wildcard) branch = 'unexpected';
+        else if (before.length === 0) branch = 'always';
+        else branch = root.states[to]?.type === 'final' ? 'fail' : 'else';
+        const actions = def.actions.map((a) => nameOf(a) ?? '?');
         transitions.push({
           machine: role,
           from,
           event,
           branch,
-          guard: guard ?? (branch === 'fail' ? c.defs.map((x) => nameOf(x.guard)).filter(Boolean).join('/') : undefined),
-          to: d.target?.[0]?.key ?? from,
-          actions: d.actions.map((a) => nameOf(a) ?? '?'),
+          guard: gs.length > 0 ? gs.join(' & ') : branch === 'fail' || branch === 'else' ? before.join('/') : undefined,
+          guards: gs,
+          to,
+          actions,
           wire: (WIRE_EVENTS as readonly string[]).includes(event),
+          reraise: actions.some((a) => raises.has(a)),
         });
+        if (gs.length > 0) before.push(gs.join(' & '));
       }
     }
   }
@@ -176,9 +233,41 @@ export function buildModel(role: Role): Model {
   return model;
 }
 
-/** The transitions the model allows for `event` in `state` (all branches). */
+/** The transitions the model lists for `event` in `state` (all branches, in XState's order). */
 export function allowed(model: Model, state: string, event: string): ModelTransition[] {
   return model.transitions.filter((t) => t.from === state && t.event === event);
+}
+
+/**
+ * What the test knows of the machine's context, as guard values: e.g. { renegotiating: true } once a
+ * handshake has completed on the connection. Guards it does not name may go either way.
+ */
+export type GuardContext = Readonly<Record<string, boolean>>;
+
+/** One possible result of an event: the branch that decides it, where it ends, and the transitions taken. */
+export interface ModelStep {
+  readonly branch: Branch;
+  readonly to: string;
+  readonly path: readonly ModelTransition[];
+}
+
+/**
+ * Every result `event` may have in `state` given `ctx`: the listed transitions a context guard does not rule
+ * out, up to the first that is certain to be taken (unguarded, or every conjunct a context guard that holds),
+ * with re-raised events followed into the state that reads them again.
+ */
+export function outcomes(model: Model, state: string, event: string, ctx: GuardContext = {}, depth = 0): ModelStep[] {
+  const out: ModelStep[] = [];
+  for (const t of allowed(model, state, event)) {
+    if (t.guards.some((g) => ctx[g] === false)) continue;
+    if (t.reraise && depth < 4) {
+      for (const s of outcomes(model, t.to, event, ctx, depth + 1)) out.push({ branch: s.branch === 'always' || s.branch === 'else' ? 'pass' : s.branch, to: s.to, path: [t, ...s.path] });
+    } else {
+      out.push({ branch: t.branch, to: t.to, path: [t] });
+    }
+    if (t.guards.every((g) => ctx[g] === true)) break; // certain (also: unguarded)
+  }
+  return out;
 }
 
 // ---- coverage ---------------------------------------------------------------------------------------
@@ -193,17 +282,17 @@ export interface Observation {
   readonly alert?: string;
 }
 
-export function observationMatches(t: ModelTransition, o: Observation): boolean {
+/** Does observation `o` exercise transition `t`? A re-raising transition is exercised by any result of the re-read. */
+export function observationMatches(model: Model, t: ModelTransition, o: Observation): boolean {
   if (o.machine !== t.machine || o.from !== t.from || o.event !== t.event) return false;
-  switch (t.branch) {
-    case 'pass':
-    case 'always':
-      return o.alert === undefined && o.to === t.to;
-    case 'fail':
-      return o.alert !== undefined && o.to === t.to;
-    case 'unexpected':
-      return o.alert === 'unexpected_message' && o.to === t.to;
-  }
+  const fits = (branch: Branch, to: string): boolean => {
+    if (o.to !== to) return false;
+    if (branch === 'fail') return o.alert !== undefined;
+    if (branch === 'unexpected') return o.alert === 'unexpected_message';
+    return o.alert === undefined;
+  };
+  if (t.reraise) return outcomes(model, t.to, t.event).some((s) => fits(s.branch, s.to));
+  return fits(t.branch, t.to);
 }
 
 export function readCoverage(dir = COVERAGE_DIR): Observation[] {
@@ -218,13 +307,13 @@ export function readCoverage(dir = COVERAGE_DIR): Observation[] {
 // ---- diagrams ---------------------------------------------------------------------------------------
 
 const label = (t: ModelTransition) =>
-  `${t.event}${t.guard && t.branch === 'pass' ? ` [${t.guard}]` : ''}${t.actions.length ? ` / ${t.actions.join(', ')}` : ''}`;
+  `${t.event}${t.guard && t.branch === 'pass' ? ` [${t.guard}]` : t.branch === 'else' ? ' [else]' : ''}${t.actions.length ? ` / ${t.actions.join(', ')}` : ''}${t.reraise ? ' (re-read there)' : ''}`;
 
 /** Mermaid stateDiagram-v2 of the accepting transitions; every failure goes to `failed` (see the table). */
 export function mermaid(model: Model): string {
   const lines = ['stateDiagram-v2', `  [*] --> ${model.initial}`];
   for (const t of model.transitions) {
-    if (t.branch === 'pass' || t.branch === 'always') lines.push(`  ${t.from} --> ${t.to}: ${label(t)}`);
+    if (accepts(t)) lines.push(`  ${t.from} --> ${t.to}: ${label(t)}`);
   }
   for (const f of model.finalStates) lines.push(`  ${f} --> [*]`);
   lines.push(`  note right of ${model.finalStates[0] ?? model.initial}`, '    every failure branch and every message', '    a state does not list ends here (fatal alert)', '  end note');
@@ -240,9 +329,12 @@ export function table(model: Model): string {
       rows.push(`| \`${s}\` | final: nothing | | |`);
       continue;
     }
-    const ok = ts.filter((t) => t.branch === 'pass' || t.branch === 'always').map((t) => `${t.event}${t.guard ? ` [${t.guard}]` : ''} → \`${t.to}\``);
-    const fail = ts.filter((t) => t.branch === 'fail').map((t) => `${t.event} ✗${t.guard}`);
-    const unexpected = ts.filter((t) => t.branch === 'unexpected' && t.wire).length;
+    const ok = ts.filter(accepts).map((t) => `${t.event}${t.guard && t.branch === 'pass' ? ` [${t.guard}]` : t.branch === 'else' ? ' [else]' : ''} → \`${t.to}\`${t.reraise ? ' (re-read there)' : ''}`);
+    const guarded = (t: ModelTransition) => ts.some((x) => x.event === t.event && x.branch === 'pass');
+    const fail = ts
+      .filter((t) => t.branch === 'fail' || (t.branch === 'unexpected' && t.wire && guarded(t)))
+      .map((t) => (t.branch === 'fail' ? `${t.event} ✗${t.guard}` : `${t.event} ✗${ts.filter((x) => x.event === t.event && x.branch === 'pass').map((x) => x.guard).join('/')} (unexpected_message)`));
+    const unexpected = ts.filter((t) => t.branch === 'unexpected' && t.wire && !guarded(t)).length;
     rows.push(`| \`${s}\`${model.internalStates.includes(s) ? ' (constructor only)' : ''} | ${ok.join('<br>')} | ${fail.join('<br>')} | ${unexpected ? `the ${unexpected} other wire events` : ''} |`);
   }
   return rows.join('\n');

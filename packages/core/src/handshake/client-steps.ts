@@ -168,6 +168,10 @@ export function sendClientHello(hs: ClientHandshake, io: HandshakeIo): void {
 export function checkServerHelloMessage(hs: ClientHandshake, m: RawHandshakeMessage) {
   const sh = decodeServerHello(m.body);
   const choice = checkServerHello(sh, hs.offer);
+  // RFC 7366 §3.1: once in force, encrypt-then-MAC is not given up by a renegotiation to a CBC suite.
+  if (hs.binding.established && hs.binding.encryptThenMac && choice.suite.mac !== 'AEAD' && !choice.encryptThenMac) {
+    throw new TlsError('ETM_DOWNGRADE', 'handshake_failure', 'renegotiation would drop encrypt-then-MAC');
+  }
   // RFC 5246 §7.4.1.3: echoing the session ID we offered means the server resumes that session.
   const s = hs.offeredSession;
   const resumes = s !== undefined && hs.offeredSessionId.length > 0 && bytesEqualCt(sh.sessionId, hs.offeredSessionId);
@@ -384,6 +388,7 @@ export function sendResumedFinished(hs: ClientHandshake, io: HandshakeIo, m: Raw
 export function complete(hs: ClientHandshake, io: HandshakeIo, serverVerifyData: Uint8Array): void {
   const b = hs.binding;
   if (!b.established) b.secure = hs.choice!.secureRenegotiation;
+  b.encryptThenMac = hs.choice!.encryptThenMac;
   b.clientVerifyData = hs.clientVerifyData;
   b.serverVerifyData = serverVerifyData;
   hs.transcript.releaseMessages();

@@ -28,6 +28,8 @@ export class ConnectionBinding {
   serverVerifyData: Uint8Array | undefined;
   /** The first handshake negotiated RFC 5746: renegotiation is possible at all. */
   secure = false;
+  /** The last handshake put encrypt-then-MAC in force (RFC 7366 §3.1: never dropped by a renegotiation). */
+  encryptThenMac = false;
   /** Server side: we sent HelloRequest, so the next ClientHello is welcome whatever the policy. */
   requested = false;
   /** Server side: client authentication for the next handshake (a renegotiation asking for a certificate). */

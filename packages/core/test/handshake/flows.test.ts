@@ -184,4 +184,20 @@ describe('renegotiation', () => {
     shuttle(r.c, r.s);
     expect(r.c.events.some((e) => e.type === 'alert' && e.alert === 'no_renegotiation')).toBe(true);
   });
+
+  it('encrypt-then-MAC stays in force across renegotiation and resumption (RFC 7366 §3.1)', () => {
+    const cbc = ['TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256'];
+    const opts: ServerOptions = { ...server(), cipherSuites: cbc };
+    const r = run({ cipherSuites: cbc }, opts);
+    expect(infoOf(r.c)?.encryptThenMac).toBe(true);
+    (r.c.conn as ClientConnection).renegotiate();
+    shuttle(r.c, r.s);
+    expect(infoOf(r.c, 'renegotiated')?.encryptThenMac).toBe(true);
+    expect(infoOf(r.s, 'renegotiated')?.encryptThenMac).toBe(true);
+    const resumed = run({ cipherSuites: cbc, session: sessionOf(r.c)! }, opts);
+    expect(infoOf(resumed.c)).toMatchObject({ resumed: true, encryptThenMac: true });
+    // A client that no longer offers it does not resume that session: full handshake, without EtM.
+    const without = run({ cipherSuites: cbc, session: sessionOf(r.c)!, encryptThenMac: false }, opts);
+    expect(infoOf(without.c)).toMatchObject({ resumed: false, encryptThenMac: false });
+  });
 });
