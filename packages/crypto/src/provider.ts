@@ -35,8 +35,28 @@ export interface KeyAgreement {
   dispose(): void;
 }
 
+/** A private key in a DER form any crypto library imports. */
+export interface PrivateKeyDer {
+  readonly der: Uint8Array;
+  readonly format: 'pkcs8' | 'pkcs1' | 'sec1';
+}
+
+export type SignatureKind = 'ecdsa' | 'ed25519' | 'rsa-pkcs1' | 'rsa-pss';
+
+/**
+ * Public-key signatures in TLS's wire forms: ECDSA signatures DER-encoded (RFC 8422 §5.4), RSA-PSS with a
+ * salt as long as the hash (RFC 8446 §4.2.3), Ed25519 over the message itself (`hash` undefined).
+ */
+export interface SignatureProvider {
+  sign(key: PrivateKeyDer, kind: SignatureKind, hash: HashAlgorithm | undefined, data: Uint8Array): Uint8Array;
+  /** False for a bad signature; may throw for a key it cannot import (the caller treats that as false). */
+  verify(spki: Uint8Array, kind: SignatureKind, hash: HashAlgorithm | undefined, data: Uint8Array, signature: Uint8Array): boolean;
+}
+
 export interface CryptoProvider {
   readonly name: string;
+  /** Signatures by the provider (e.g. node:crypto); absent means the core's own (@noble/curves, WASM RSA). */
+  readonly signatures?: SignatureProvider;
   /**
    * Ephemeral ECDH by the provider (e.g. node:crypto); absent means the core's own (@noble/curves).
    */

@@ -1,8 +1,22 @@
 // A CryptoProvider over node:crypto (OpenSSL): the `crypto: 'native'` option. Same interface and the same
 // outputs as the WASM default, so the core cannot tell them apart. Ephemeral ECDH (X25519, P-256, P-384)
-// goes to OpenSSL too; DHE, RSA and signatures stay in the core.
+// and the handshake signatures (ECDSA, Ed25519, RSA PKCS#1 v1.5 and PSS) go to OpenSSL too; DHE and RSA key
+// exchange stay in the core (Node refuses RSA PKCS#1 v1.5 decryption, and the core's is constant-time).
 import nodeCrypto from 'node:crypto';
-import type { Aead, AeadAlgorithm, CbcCipherKey, CryptoProvider, EcdhGroup, Hash, HashAlgorithm, KeyAgreement, Mac } from '@sanstls/crypto';
+import type {
+  Aead,
+  AeadAlgorithm,
+  CbcCipherKey,
+  CryptoProvider,
+  EcdhGroup,
+  Hash,
+  HashAlgorithm,
+  KeyAgreement,
+  Mac,
+  PrivateKeyDer,
+  SignatureKind,
+  SignatureProvider,
+} from '@sanstls/crypto';
 
 const EMPTY = new Uint8Array(0);
 const TAG = 16;
@@ -324,10 +338,54 @@ function nativeEcdh(group: EcdhGroup): KeyAgreement {
   };
 }
 
-/** node:crypto (OpenSSL) for every symmetric primitive the core uses, and ephemeral ECDH. */
+// Imported keys, so that each handshake does not parse them again: private keys by their DER object
+// (a credential's key lives as long as the server), peer keys by SPKI bytes in a small bounded map.
+const privateKeys = new WeakMap<Uint8Array, nodeCrypto.KeyObject>();
+const publicKeys = new Map<string, nodeCrypto.KeyObject>();
+const PUBLIC_KEY_CACHE = 64;
+
+function privateKeyOf(k: PrivateKeyDer): nodeCrypto.KeyObject {
+  let key = privateKeys.get(k.der);
+  if (!key) {
+    key = nodeCrypto.createPrivateKey({ key: Buffer.from(k.der), format: 'der', type: k.format });
+    privateKeys.set(k.der, key);
+  }
+  return key;
+}
+
+function publicKeyOf(spki: Uint8Array): nodeCrypto.KeyObject {
+  const id = Buffer.from(spki.buffer, spki.byteOffset, spki.length).toString('base64');
+  let key = publicKeys.get(id);
+  if (!key) {
+    key = nodeCrypto.createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    if (publicKeys.size >= PUBLIC_KEY_CACHE) publicKeys.delete(publicKeys.keys().next().value!);
+    publicKeys.set(id, key);
+  }
+  return key;
+}
+
+/** Padding options for node:crypto sign/verify: RSA-PSS salt = hash length (RFC 8446 §4.2.3). */
+const padding = (kind: SignatureKind) =>
+  kind === 'rsa-pss'
+    ? { padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: nodeCrypto.constants.RSA_PSS_SALTLEN_DIGEST }
+    : kind === 'rsa-pkcs1'
+      ? { padding: nodeCrypto.constants.RSA_PKCS1_PADDING }
+      : { dsaEncoding: 'der' as const };
+
+const nativeSignatures: SignatureProvider = {
+  sign(k, kind, hash, data) {
+    return u8(nodeCrypto.sign(kind === 'ed25519' ? null : hash!, data, { key: privateKeyOf(k), ...padding(kind) }));
+  },
+  verify(spki, kind, hash, data, signature) {
+    return nodeCrypto.verify(kind === 'ed25519' ? null : hash!, data, { key: publicKeyOf(spki), ...padding(kind) }, signature);
+  },
+};
+
+/** node:crypto (OpenSSL) for every symmetric primitive the core uses, ephemeral ECDH and signatures. */
 export const nodeCryptoProvider: CryptoProvider = {
   name: 'node',
   ecdh: nativeEcdh,
+  signatures: nativeSignatures,
   aead: (algorithm, key) => new NativeAead(algorithm, key),
   cbc: (key) => new NativeCbc(key),
   hash: (algorithm) => new NativeHash(algorithm),

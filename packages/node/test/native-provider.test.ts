@@ -212,3 +212,47 @@ describe('nodeCryptoProvider ECDH ≡ @noble/curves (through the core)', () => {
     }
   });
 });
+
+describe('nodeCryptoProvider signatures ≡ the core’s own (@noble/curves, WASM RSA)', () => {
+  it('every scheme: native signs, core verifies; core signs, native verifies; tampering fails', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { SignatureScheme: S, parsePrivateKey } = await import('@sanstls/core');
+    const { sign, verify } = await import('../../core/src/handshake/signature.js');
+    const peer = (pub: import('node:crypto').KeyObject) => {
+      const spki = new Uint8Array(pub.export({ type: 'spki', format: 'der' }));
+      const d = pub.asymmetricKeyDetails!;
+      if (pub.asymmetricKeyType === 'rsa') return { type: 'rsa' as const, spki, bits: d.modulusLength! };
+      const jwk = pub.export({ format: 'jwk' });
+      if (pub.asymmetricKeyType === 'ed25519') return { type: 'ed25519' as const, key: new Uint8Array(Buffer.from(jwk.x!, 'base64url')) };
+      const point = new Uint8Array(Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]));
+      return { type: 'ec' as const, curve: d.namedCurve === 'prime256v1' ? ('P-256' as const) : ('P-384' as const), point };
+    };
+    const cases = [
+      { pair: generateKeyPairSync('rsa', { modulusLength: 2048 }), format: 'pkcs1' as const, schemes: [S.rsa_pkcs1_sha256, S.rsa_pkcs1_sha384, S.rsa_pss_rsae_sha256, S.rsa_pss_rsae_sha512] },
+      { pair: generateKeyPairSync('ec', { namedCurve: 'P-256' }), format: 'sec1' as const, schemes: [S.ecdsa_secp256r1_sha256, S.ecdsa_secp384r1_sha384] },
+      { pair: generateKeyPairSync('ec', { namedCurve: 'P-384' }), format: 'pkcs8' as const, schemes: [S.ecdsa_secp384r1_sha384] },
+      { pair: generateKeyPairSync('ed25519'), format: 'pkcs8' as const, schemes: [S.ed25519] },
+    ];
+    let n = 0;
+    for (const { pair, format, schemes } of cases) {
+      const pem = pair.privateKey.export({ type: format, format: 'pem' }).toString();
+      const key = parsePrivateKey(pem);
+      expect(key.der?.format).toBe(format);
+      const pub = peer(pair.publicKey);
+      for (const scheme of schemes) {
+        const data = rnd(200);
+        const byNative = sign(native, key, scheme, data);
+        const byCore = sign(wasmProvider, key, scheme, data);
+        expect(verify(wasmProvider, pub, scheme, data, byNative)).toBe(true);
+        expect(verify(native, pub, scheme, data, byCore)).toBe(true);
+        expect(verify(native, pub, scheme, data, byNative)).toBe(true);
+        const bad = byNative.slice();
+        bad[bad.length - 3]! ^= 1;
+        expect(verify(native, pub, scheme, data, bad)).toBe(false);
+        expect(verify(native, pub, scheme, rnd(200), byNative)).toBe(false);
+        n++;
+      }
+    }
+    expect(n).toBe(8);
+  });
+});

@@ -3,15 +3,19 @@
 // "EC PRIVATE KEY" (RFC 5915) forms that openssl still writes. Only the fields signing needs are read.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
-import { RsaPrivateKey } from '@sanstls/crypto';
+import { RsaPrivateKey, type PrivateKeyDer } from '@sanstls/crypto';
 
 export type EcCurve = 'P-256' | 'P-384';
 
 /** A private key the handshake can sign ServerKeyExchange (and later CertificateVerify) with. */
-export type SigningKey =
+export type SigningKey = (
   | { readonly type: 'rsa'; readonly key: RsaPrivateKey; readonly bits: number }
   | { readonly type: 'ec'; readonly curve: EcCurve; readonly secret: Uint8Array }
-  | { readonly type: 'ed25519'; readonly secret: Uint8Array };
+  | { readonly type: 'ed25519'; readonly secret: Uint8Array }
+) & {
+  /** The key as loaded, for a crypto provider that signs itself (CryptoProvider.signatures). */
+  readonly der?: PrivateKeyDer;
+};
 
 const OID = {
   rsaEncryption: '2a864886f70d010101',
@@ -125,16 +129,16 @@ function fromPem(pem: string): { label: string; der: Uint8Array } {
 
 /** Parses a private key from PEM text or DER bytes (PKCS#8 DER assumed for bytes). */
 export function parsePrivateKey(input: string | Uint8Array): SigningKey {
-  if (typeof input !== 'string') return pkcs8(input);
+  if (typeof input !== 'string') return { ...pkcs8(input), der: { der: input.slice(), format: 'pkcs8' } };
   const { label, der } = fromPem(input);
   switch (label) {
     case 'PRIVATE KEY':
-      return pkcs8(der);
+      return { ...pkcs8(der), der: { der, format: 'pkcs8' } };
     case 'EC PRIVATE KEY':
-      return sec1(der);
+      return { ...sec1(der), der: { der, format: 'sec1' } };
     case 'RSA PRIVATE KEY': {
       const key = RsaPrivateKey.fromPkcs1(der);
-      return { type: 'rsa', key, bits: key.bits };
+      return { type: 'rsa', key, bits: key.bits, der: { der, format: 'pkcs1' } };
     }
     default:
       throw bad(`unsupported PEM label ${label}`);

@@ -4,7 +4,7 @@
 // signature_algorithms negotiation of RFC 5246 §7.4.1.4.1 both ways.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
-import { RsaPublicKey, signPkcs1v15, signPss, verifyPkcs1v15, verifyPss, type CryptoProvider } from '@sanstls/crypto';
+import { RsaPublicKey, signPkcs1v15, signPss, verifyPkcs1v15, verifyPss, type CryptoProvider, type SignatureKind } from '@sanstls/crypto';
 import { SignatureScheme as S, signatureSchemeName } from '../codec/constants.js';
 import type { EcCurve, SigningKey } from './private-key.js';
 
@@ -96,10 +96,13 @@ function digest(provider: CryptoProvider, hash: Hash, data: Uint8Array): Uint8Ar
 
 const ecdsaCurve = { 'P-256': p256, 'P-384': p384 } as const;
 
+const kindOf: Record<Algo, SignatureKind> = { ecdsa: 'ecdsa', ed25519: 'ed25519', rsa_pkcs1: 'rsa-pkcs1', rsa_pss: 'rsa-pss' };
+
 /** Signs `data` (the whole signed content, hashed here with the scheme's hash). */
 export function sign(provider: CryptoProvider, key: SigningKey, scheme: number, data: Uint8Array): Uint8Array {
   const s = table.get(scheme);
   if (!s || !fits(s.algo, key.type)) throw new Error(`cannot sign with ${schemeName(scheme)} using a ${key.type} key`);
+  if (provider.signatures && key.der) return provider.signatures.sign(key.der, kindOf[s.algo], s.hash ?? undefined, data);
   switch (key.type) {
     case 'ed25519':
       return ed25519.sign(data, key.secret);
@@ -119,6 +122,7 @@ export function verify(provider: CryptoProvider, key: PeerPublicKey, scheme: num
   const s = table.get(scheme);
   if (!s || !fits(s.algo, key.type)) return false;
   try {
+    if (provider.signatures) return provider.signatures.verify(spkiOf(key), kindOf[s.algo], s.hash ?? undefined, data, signature);
     switch (key.type) {
       case 'ed25519':
         return ed25519.verify(signature, data, key.key, { zip215: false });
@@ -147,3 +151,30 @@ export function verify(provider: CryptoProvider, key: PeerPublicKey, scheme: num
 }
 
 const digestLength: Record<Hash, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
+
+// SubjectPublicKeyInfo headers (RFC 5480 §2 id-ecPublicKey with the named curve, RFC 8410 §4 Ed25519):
+// the DER before the BIT STRING's key bytes, all fixed-length.
+const SPKI_PREFIX = {
+  'P-256': '3059301306072a8648ce3d020106082a8648ce3d030107034200',
+  'P-384': '3076301006072a8648ce3d020106052b81040022036200',
+  ed25519: '302a300506032b6570032100',
+} as const;
+
+function withPrefix(prefixHex: string, key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(prefixHex.length / 2 + key.length);
+  for (let i = 0; i < prefixHex.length; i += 2) out[i / 2] = parseInt(prefixHex.slice(i, i + 2), 16);
+  out.set(key, prefixHex.length / 2);
+  return out;
+}
+
+/** The peer key as a SubjectPublicKeyInfo, for a provider that verifies itself. */
+function spkiOf(key: PeerPublicKey): Uint8Array {
+  switch (key.type) {
+    case 'rsa':
+      return key.spki;
+    case 'ec':
+      return withPrefix(SPKI_PREFIX[key.curve], key.point);
+    case 'ed25519':
+      return withPrefix(SPKI_PREFIX.ed25519, key.key);
+  }
+}
