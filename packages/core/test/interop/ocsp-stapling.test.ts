@@ -102,7 +102,9 @@ describe('sanstls server staples', () => {
     for (const requestOCSP of [true, false]) {
       const l = await listenOnce();
       const got = new Promise<Buffer | null | 'none'>((resolve, reject) => {
-        const s = tls.connect({ host: '127.0.0.1', port: l.port, servername: 'localhost', ca: root.pem, requestOCSP, maxVersion: 'TLSv1.2' });
+        // requestOCSP is a TLSSocket option that tls.connect passes on (missing from @types/node's ConnectionOptions).
+        const options = { host: '127.0.0.1', port: l.port, servername: 'localhost', ca: root.pem, requestOCSP, maxVersion: 'TLSv1.2' };
+        const s = tls.connect(options as tls.ConnectionOptions);
         let staple: Buffer | null | 'none' = 'none';
         s.on('OCSPResponse', (r: Buffer) => (staple = r));
         s.on('secureConnect', () => {
