@@ -322,6 +322,16 @@ abstract class Connection {
       return;
     }
     this.queue.push({ type: 'alert', level: 'warning', alert: name ?? description });
+    // RFC 5746 §4.4 / RFC 5246 §7.2.2: a server that declines our renegotiation answers its ClientHello
+    // with no_renegotiation; the connection goes on as it was, and writes held back for it go out.
+    if (description === AlertDescription.no_renegotiation && this.renegotiating && this.handshakeState === 'waitServerHello') {
+      this.dispatch({ type: 'renegotiation_declined' });
+      const writes = this.pendingWrites;
+      this.pendingWrites = [];
+      for (const w of writes) this.record.writeApplicationData(w);
+      if (this.closeAfterWrites) this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
+      this.closeAfterWrites = false;
+    }
     if (++this.warningRun > MAX_WARNING_RUN) {
       throw new TlsError('TOO_MANY_WARNING_ALERTS', 'unexpected_message', `more than ${MAX_WARNING_RUN} consecutive warning alerts`);
     }

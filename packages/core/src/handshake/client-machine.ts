@@ -198,6 +198,8 @@ export const clientMachine = setup({
         ],
         hello_request: ignoreHelloRequest,
         application_data: deliverWhileRenegotiating,
+        // RFC 5746 §4.4: a declined renegotiation leaves the connection as it was.
+        renegotiation_declined: { guard: 'renegotiating', target: 'connected' },
       },
     },
     waitCertificate: {

@@ -30,7 +30,9 @@ export type HandshakeEvent =
   | { readonly type: 'application_data'; readonly data: Uint8Array }
   | { readonly type: 'start' }
   /** The user asks for a renegotiation (client: a new ClientHello; server: a HelloRequest). */
-  | { readonly type: 'renegotiate' };
+  | { readonly type: 'renegotiate' }
+  /** Client: the server answered our renegotiating ClientHello with a no_renegotiation warning. */
+  | { readonly type: 'renegotiation_declined' };
 
 /** The parameters of a completed handshake, as reported in the connection's 'handshake' event. */
 export interface HandshakeInfo {

@@ -180,9 +180,16 @@ describe('renegotiation', () => {
 
   it('client-initiated renegotiation is declined by default with no_renegotiation', () => {
     const r = run({}, { credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)] });
-    (r.c.conn as ClientConnection).renegotiate();
+    const c = r.c.conn as ClientConnection;
+    c.renegotiate();
+    c.write(new TextEncoder().encode('held'));
     shuttle(r.c, r.s);
     expect(r.c.events.some((e) => e.type === 'alert' && e.alert === 'no_renegotiation')).toBe(true);
+    // The connection goes on as it was: the write held back for the renegotiation arrives, and a later
+    // renegotiation can be tried again.
+    expect(c.handshakeState).toBe('connected');
+    expect(dataOf(r.s)).toBe('held');
+    expect(c.renegotiating).toBe(false);
   });
 
   it('encrypt-then-MAC stays in force across renegotiation and resumption (RFC 7366 §3.1)', () => {
