@@ -61,6 +61,11 @@ export interface CryptoProvider {
    * Ephemeral ECDH by the provider (e.g. node:crypto); absent means the core's own (@noble/curves).
    */
   ecdh?(group: EcdhGroup): KeyAgreement;
+  /**
+   * Finite-field DH by the provider with the private exponent the core chose (its length is fixed by the
+   * group); derive returns Z. Absent means the core's own (WASM modexp).
+   */
+  dh?(p: Uint8Array, g: Uint8Array, privateExponent: Uint8Array): KeyAgreement;
   aead(algorithm: AeadAlgorithm, key: Uint8Array): Aead;
   cbc(key: Uint8Array): CbcCipherKey;
   hash(algorithm: HashAlgorithm): Hash;

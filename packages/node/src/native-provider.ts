@@ -1,7 +1,8 @@
 // A CryptoProvider over node:crypto (OpenSSL): the `crypto: 'native'` option. Same interface and the same
 // outputs as the WASM default, so the core cannot tell them apart. Ephemeral ECDH (X25519, P-256, P-384)
-// and the handshake signatures (ECDSA, Ed25519, RSA PKCS#1 v1.5 and PSS) go to OpenSSL too; DHE and RSA key
-// exchange stay in the core (Node refuses RSA PKCS#1 v1.5 decryption, and the core's is constant-time).
+// finite-field DHE and the handshake signatures (ECDSA, Ed25519, RSA PKCS#1 v1.5 and PSS) go to OpenSSL
+// too; RSA key exchange stays in the core (Node refuses RSA PKCS#1 v1.5 decryption; the core's is
+// constant-time).
 import nodeCrypto from 'node:crypto';
 import type {
   Aead,
@@ -381,10 +382,31 @@ const nativeSignatures: SignatureProvider = {
   },
 };
 
-/** node:crypto (OpenSSL) for every symmetric primitive the core uses, ephemeral ECDH and signatures. */
+/**
+ * Finite-field DH in OpenSSL with the core's private exponent (setPrivateKey, then generateKeys computes
+ * only the public value). computeSecret checks the peer's value against the group.
+ */
+function nativeDh(p: Uint8Array, g: Uint8Array, privateExponent: Uint8Array): KeyAgreement {
+  let dh: nodeCrypto.DiffieHellman | undefined = nodeCrypto.createDiffieHellman(Buffer.from(p), Buffer.from(g));
+  dh.setPrivateKey(Buffer.from(privateExponent));
+  const pub = dh.generateKeys();
+  return {
+    publicKey: u8(pub),
+    derive(peer) {
+      if (!dh) throw new Error('key agreement disposed');
+      return u8(dh.computeSecret(Buffer.from(peer)));
+    },
+    dispose() {
+      dh = undefined;
+    },
+  };
+}
+
+/** node:crypto (OpenSSL) for every symmetric primitive the core uses, ephemeral (EC)DH and signatures. */
 export const nodeCryptoProvider: CryptoProvider = {
   name: 'node',
   ecdh: nativeEcdh,
+  dh: nativeDh,
   signatures: nativeSignatures,
   aead: (algorithm, key) => new NativeAead(algorithm, key),
   cbc: (key) => new NativeCbc(key),

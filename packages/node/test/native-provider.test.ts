@@ -256,3 +256,48 @@ describe('nodeCryptoProvider signatures ≡ the core’s own (@noble/curves, WAS
     expect(n).toBe(8);
   });
 });
+
+describe('nodeCryptoProvider DH ≡ the core’s WASM modexp', () => {
+  it('ffdhe2048/3072: same public value and shared secret for the same exponent; a DHE handshake uses it', async () => {
+    const { generateDh, dhSharedSecret, dhGroupOf } = await import('../../core/src/handshake/key-exchange/dhe.js');
+    const { ffdheGroup } = await import('../../core/src/handshake/key-exchange/ffdhe-groups.js');
+    for (const name of ['ffdhe2048', 'ffdhe3072'] as const) {
+      const group = dhGroupOf(ffdheGroup(name));
+      for (let r = 0; r < 3; r++) {
+        const seed = rnd(group.exponentBytes);
+        const mine = generateDh(group, () => seed.slice(), native);
+        const core = generateDh(group, () => seed.slice());
+        expect(Buffer.from(mine.publicKey).equals(Buffer.from(core.publicKey))).toBe(true);
+        const peer = generateDh(group, (n) => rnd(n));
+        const a = dhSharedSecret(mine, peer.publicKey);
+        const b = dhSharedSecret(peer, mine.publicKey);
+        expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+        mine.native?.dispose();
+      }
+    }
+    const { ClientConnection, ServerConnection, loadCredential } = await import('@sanstls/core');
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'sanstls-native-dh-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-days', '1'], { stdio: 'ignore' });
+      const cert = readFileSync(join(dir, 'c.pem'), 'utf8');
+      let calls = 0;
+      const counting = { ...native, dh: (p: Uint8Array, g: Uint8Array, x: Uint8Array) => (calls++, native.dh!(p, g, x)) };
+      const suite = ['TLS_DHE_RSA_WITH_AES_128_GCM_SHA256'];
+      const c = new ClientConnection({ serverName: 'localhost', ca: cert, cipherSuites: suite, crypto: counting });
+      const s = new ServerConnection({ credentials: [loadCredential(cert, readFileSync(join(dir, 'k.pem'), 'utf8'))], cipherSuites: suite, crypto: counting });
+      for (let i = 0; i < 10; i++) {
+        s.receive(c.takeOutgoing());
+        c.receive(s.takeOutgoing());
+      }
+      expect([c.state, s.state]).toEqual(['connected', 'connected']);
+      expect(c.handshake).toMatchObject({ keyExchange: 'DHE', group: 'ffdhe2048' });
+      expect(calls).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -256,9 +256,10 @@ export function checkServerKeyExchange(hs: ClientHandshake, m: RawHandshakeMessa
   const scheme = checkServerKeyExchangeSignature(hs, ske);
   const group = acceptServerDhGroup(ske.params.p, ske.params.g);
   checkDhPublic(group, ske.params.publicKey);
-  const pair = generateDh(group, random);
+  const pair = generateDh(group, random, hs.cfg.provider);
   const premaster = dhSharedSecret(pair, ske.params.publicKey);
   pair.secret.fill(0);
+  pair.native?.dispose();
   return { kind: 'DHE', group: group.known?.name, dhBits: group.bits, scheme, premaster, message: { kind: 'dhe', publicKey: pair.publicKey } };
 }
 

@@ -77,6 +77,7 @@ export class ServerHandshake {
     this.transcript.dispose();
     this.ecdhe?.dispose();
     this.dhe?.secret.fill(0);
+    this.dhe?.native?.dispose();
     this.master?.fill(0);
     this.pendingRead?.dispose();
     this.pendingWrite?.dispose();
@@ -227,7 +228,7 @@ export function sendServerFlight(hs: ServerHandshake, io: HandshakeIo, m: RawHan
     let params: ServerKeyExchangeParams;
     if (choice.suite.keyExchange === 'DHE_RSA') {
       const group = dhGroupOf(ffdheGroup(choice.group as FfdheGroup));
-      hs.dhe = generateDh(group, random);
+      hs.dhe = generateDh(group, random, provider);
       params = { kind: 'dhe', p: group.p, g: group.g, publicKey: hs.dhe.publicKey };
     } else {
       hs.ecdhe = generateEcdhe(choice.group as EcdheGroup, random, provider);
@@ -310,6 +311,7 @@ export function acceptClientKeyExchange(hs: ServerHandshake, m: RawHandshakeMess
   premaster.fill(0);
   hs.ecdhe?.dispose();
   hs.dhe?.secret.fill(0);
+  hs.dhe?.native?.dispose();
   const kb = keyBlock(provider, suite, hs.master, hs.clientRandom!, hs.serverRandom!);
   const etm = hs.choice!.encryptThenMac;
   hs.pendingRead = protectorFor(provider, suite, kb.client, etm);

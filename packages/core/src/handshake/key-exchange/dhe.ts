@@ -11,7 +11,7 @@
 // - a group under 2048 bits: refused with DH_KEY_TOO_SMALL / insufficient_security (RFC 7919 §4: a
 //   client may refuse weak parameters; 1024-bit and export groups are within reach of precomputation);
 // - over 8192 bits: refused (illegal_parameter), bounding the work a server can make us do.
-import { modPow } from '@sanstls/crypto';
+import { modPow, type CryptoProvider, type KeyAgreement } from '@sanstls/crypto';
 import { illegalParameter, TlsError } from '../../errors.js';
 import { DH_GENERATOR, knownDhGroup, type KnownDhGroup } from './ffdhe-groups.js';
 
@@ -34,6 +34,8 @@ export interface DhKeyPair {
   /** Our public value g^x mod p, minimal big-endian (as OpenSSL and most TLS 1.2 stacks send it). */
   readonly publicKey: Uint8Array;
   readonly secret: Uint8Array;
+  /** The provider's own DH (node:crypto), when it has one. */
+  readonly native?: KeyAgreement;
 }
 
 export function stripLeadingZeros(b: Uint8Array): Uint8Array {
@@ -92,9 +94,13 @@ export function checkDhPublic(group: DhGroup, y: Uint8Array): void {
 }
 
 /** A fresh key pair: x of exponentBytes random bytes with the top bit set (fixed length: modPow's time depends on it). */
-export function generateDh(group: DhGroup, random: (n: number) => Uint8Array): DhKeyPair {
+export function generateDh(group: DhGroup, random: (n: number) => Uint8Array, provider?: CryptoProvider): DhKeyPair {
   const secret = random(group.exponentBytes);
   secret[0]! |= 0x80;
+  if (provider?.dh) {
+    const native = provider.dh(group.p, group.g, secret);
+    return { group, secret, publicKey: stripLeadingZeros(native.publicKey).slice(), native };
+  }
   const y = modPow(group.g, secret, group.p);
   return { group, secret, publicKey: stripLeadingZeros(y).slice() };
 }
@@ -104,7 +110,7 @@ export function generateDh(group: DhGroup, random: (n: number) => Uint8Array): D
  * peer's Y must have passed checkDhPublic.
  */
 export function dhSharedSecret(pair: DhKeyPair, peer: Uint8Array): Uint8Array {
-  const z = modPow(stripLeadingZeros(peer), pair.secret, pair.group.p);
+  const z = pair.native ? pair.native.derive(stripLeadingZeros(peer)) : modPow(stripLeadingZeros(peer), pair.secret, pair.group.p);
   const out = stripLeadingZeros(z).slice();
   z.fill(0);
   return out;
