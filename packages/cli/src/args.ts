@@ -35,6 +35,20 @@ export interface ClientArgs extends CommonArgs {
   readonly crlf: boolean;
   /** Print the server's chain as PEM. */
   readonly showCerts: boolean;
+  /** Client certificate chain (PEM, leaf first), sent when the server asks for one. */
+  readonly certFile: string | undefined;
+  /** Its private key (PEM); defaults to the -cert file. */
+  readonly keyFile: string | undefined;
+  /** After the first connection, reconnect five times offering its session (openssl -reconnect). */
+  readonly reconnect: boolean;
+  /** A session file (-sess_out's SANSTLS SESSION PEM) to offer. */
+  readonly sessIn: string | undefined;
+  /** Where to write each new session the server hands out. */
+  readonly sessOut: string | undefined;
+  /** Do not offer RFC 5077 session tickets (resumption by session ID only). */
+  readonly noTicket: boolean;
+  /** Stdin command letters (a line "R" renegotiates); false with -nocommands. */
+  readonly commands: boolean;
 }
 
 export interface ServerArgs extends CommonArgs {
@@ -54,6 +68,19 @@ export interface ServerArgs extends CommonArgs {
   readonly rev: boolean;
   /** Exit after this many connections. */
   readonly naccept: number | undefined;
+  /**
+   * -verify N / -Verify N: ask for a client certificate (one that is sent must verify); `require` also
+   * refuses a client that sends none. `depth` is accepted for compatibility and not enforced.
+   */
+  readonly verifyClient: { readonly require: boolean; readonly depth: number } | undefined;
+  /** Trust anchors for client certificates (PEM); undefined means Node's bundled Mozilla roots. */
+  readonly caFile: string | undefined;
+  /** Issue no RFC 5077 session tickets. */
+  readonly noTicket: boolean;
+  /** Keep no session cache (no resumption by session ID). */
+  readonly noCache: boolean;
+  /** Accept client-initiated renegotiation (otherwise declined with a no_renegotiation warning). */
+  readonly allowClientRenegotiation: boolean;
 }
 
 export interface CertgenArgs {
@@ -161,10 +188,11 @@ export function parseHostPort(s: string, flag: string, defaultPort: number, allo
   return { host: host.length > 0 ? host : undefined, port: parsePort(s.slice(i + 1), flag, allowZero) };
 }
 
-const CLIENT_STRINGS = ['connect', 'servername', 'CAfile', 'cipher', 'groups', 'curves', 'alpn', 'cert', 'key'] as const;
-const CLIENT_BOOLEANS = ['quiet', 'trace', 'ign_eof', 'crlf', 'showcerts', 'verify_return_error', 'tls1_2', 'help'] as const;
-const SERVER_STRINGS = ['accept', 'port', 'cert', 'key', 'dcert', 'dkey', 'cipher', 'groups', 'curves', 'alpn', 'naccept'] as const;
-const SERVER_BOOLEANS = ['quiet', 'trace', 'www', 'rev', 'tls1_2', 'help'] as const;
+const CLIENT_STRINGS = ['connect', 'servername', 'CAfile', 'cipher', 'groups', 'curves', 'alpn', 'cert', 'key', 'sess_in', 'sess_out'] as const;
+const CLIENT_BOOLEANS = ['quiet', 'trace', 'ign_eof', 'crlf', 'showcerts', 'verify_return_error', 'tls1_2', 'help', 'reconnect', 'no_ticket', 'nocommands'] as const;
+const SERVER_STRINGS = ['accept', 'port', 'cert', 'key', 'dcert', 'dkey', 'cipher', 'groups', 'curves', 'alpn', 'naccept', 'verify', 'Verify', 'CAfile'] as const;
+const SERVER_BOOLEANS = ['quiet', 'trace', 'www', 'rev', 'tls1_2', 'help', 'no_ticket', 'no_cache', 'allow_client_renegotiation', 'client_renegotiation',
+  'verify_return_error'] as const;
 const CERTGEN_STRINGS = ['out', 'keyout', 'subj', 'dns', 'ip', 'days'] as const;
 const CERTGEN_BOOLEANS = ['help'] as const;
 
@@ -215,9 +243,8 @@ function commonArgs(p: Parsed): CommonArgs {
 function clientArgs(argv: readonly string[]): ClientArgs {
   const p = parseFlags(argv, CLIENT_STRINGS, CLIENT_BOOLEANS);
   if (p._.length > 1) throw new UsageError(`unexpected argument ${String(p._[1])}`);
-  if (str(p, 'cert') !== undefined || str(p, 'key') !== undefined) {
-    throw new UsageError('-cert/-key: client certificates are not supported yet by the sanstls core');
-  }
+  const cert = str(p, 'cert');
+  if (str(p, 'key') !== undefined && cert === undefined) throw new UsageError('-key needs -cert');
   const target = str(p, 'connect') ?? (p._[0] !== undefined ? String(p._[0]) : 'localhost:4433');
   const { host = 'localhost', port } = parseHostPort(target, '-connect', 4433);
   return {
@@ -229,7 +256,26 @@ function clientArgs(argv: readonly string[]): ClientArgs {
     ignEof: bool(p, 'ign_eof'),
     crlf: bool(p, 'crlf'),
     showCerts: bool(p, 'showcerts'),
+    certFile: cert,
+    keyFile: str(p, 'key'),
+    reconnect: bool(p, 'reconnect'),
+    sessIn: str(p, 'sess_in'),
+    sessOut: str(p, 'sess_out'),
+    noTicket: bool(p, 'no_ticket'),
+    commands: !bool(p, 'nocommands'),
   };
+}
+
+/** -verify N / -Verify N: N is the chain depth OpenSSL would allow (a number, not enforced here). */
+function verifyArg(p: Parsed): ServerArgs['verifyClient'] {
+  const request = str(p, 'verify');
+  const require = str(p, 'Verify');
+  if (request !== undefined && require !== undefined) throw new UsageError('-verify and -Verify exclude each other');
+  const depth = require ?? request;
+  if (depth === undefined) return undefined;
+  const flag = require !== undefined ? '-Verify' : '-verify';
+  if (!/^\d{1,3}$/.test(depth)) throw new UsageError(`${flag}: bad depth "${depth}" (a number, such as 1)`);
+  return { require: require !== undefined, depth: Number(depth) };
 }
 
 function serverArgs(argv: readonly string[]): ServerArgs {
@@ -255,6 +301,11 @@ function serverArgs(argv: readonly string[]): ServerArgs {
     www: bool(p, 'www'),
     rev: bool(p, 'rev'),
     naccept: naccept === undefined ? undefined : Number(naccept),
+    verifyClient: verifyArg(p),
+    caFile: str(p, 'CAfile'),
+    noTicket: bool(p, 'no_ticket'),
+    noCache: bool(p, 'no_cache'),
+    allowClientRenegotiation: bool(p, 'allow_client_renegotiation') || bool(p, 'client_renegotiation'),
   };
 }
 
@@ -324,9 +375,23 @@ connection attempt) failed, 2 bad usage, 3 the handshake succeeded but the conne
   -crlf                send LF from stdin as CRLF
   -ign_eof             keep the connection open at end of stdin
   -verify_return_error accepted for compatibility: an unverified server is always refused
+  -cert file           client certificate chain, PEM, leaf first: sent when the server asks
+                       for a certificate (and the key fits its request)
+  -key file            the client certificate's private key, PEM (default: the -cert file)
+  -reconnect           after the first handshake, drop the connection and reconnect five
+                       times with its session; each prints "Reused, ..." (resumed) or "New, ..."
+  -sess_out file       write each session the server hands out (a SANSTLS SESSION PEM block;
+                       it holds the master secret, so the file is made owner-only)
+  -sess_in file        offer the session in this file (from -sess_out) to resume it
+  -no_ticket           do not offer RFC 5077 session tickets (resume by session ID only)
+  -nocommands          no command letters on stdin: a line "R" is sent as data
 
 Stdin is sent once the handshake is done; what the server sends is written to stdout, everything
-else to stderr. At end of stdin, close_notify is sent and s_client waits for the server to close.`,
+else to stderr. At end of stdin, close_notify is sent and s_client waits for the server to close.
+A line holding only "R" renegotiates (RFC 5746) instead of being sent: "RENEGOTIATING" is
+printed, then the new parameters once the handshake is done; data keeps flowing meanwhile. A server
+that declines (a no_renegotiation warning) leaves the connection as it was.
+A renegotiation the server asks for (HelloRequest) is accepted too, 3 per 10 minutes at most.`,
   s_server: `Usage: sanstls s_server [-accept [host:]port] [options]
 
   -accept [host:]port  where to listen (default 4433 on every interface; 0 picks a free port)
@@ -343,9 +408,28 @@ else to stderr. At end of stdin, close_notify is sent and s_client waits for the
   -naccept n           exit after n connections
   -quiet               print no connection summaries
   -trace               print each handshake message as it crosses the wire
+  -verify depth        ask clients for a certificate; one that is sent must verify against
+                       -CAfile (a client may send none). The depth is accepted for
+                       compatibility with OpenSSL; chains are not limited by it
+  -Verify depth        the same, and refuse a client that sends no certificate
+  -CAfile file         trust anchors for client certificates, PEM; their subjects are the
+                       CA names sent in CertificateRequest (default: Node's bundled Mozilla
+                       CA list, and no CA names)
+  -verify_return_error accepted for compatibility: an unverified client certificate is always
+                       refused
+  -no_ticket           issue no RFC 5077 session tickets
+  -no_cache            keep no session cache (no resumption by session ID)
+  -allow_client_renegotiation  accept renegotiations the client starts (at most 3 per 10
+                       minutes); without it they are declined with a no_renegotiation warning.
+                       -client_renegotiation (OpenSSL's name) is the same
 
-Without -www or -rev, data received is written to stdout and stdin is sent to every open connection.
-The address actually bound is printed as "ACCEPT host:port" on stderr.`,
+Without -www or -rev, data received is written to stdout and stdin is sent to every open connection,
+except for these command lines (a line holding only the letter):
+  r                    renegotiate: send HelloRequest to every connection
+  R                    the same, asking for a client certificate in that handshake (checked
+                       against -CAfile)
+The address actually bound is printed as "ACCEPT host:port" on stderr. Sessions are cached (and
+tickets sealed) for 2 hours; resumed connections print "Reused, ..." instead of "New, ...".`,
   certgen: `Usage: sanstls certgen [-out cert.pem] [-keyout key.pem] [-subj CN] [-dns a,b] [-ip a,b] [-days n]
 
 Writes a self-signed ECDSA P-256 server certificate (serverAuth, CA:FALSE) and its PKCS#8 key.

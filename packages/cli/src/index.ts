@@ -5,7 +5,9 @@ export { generateSelfSigned, toPem, type CertgenOptions, type GeneratedCertifica
 export { Link, type SansIoConnection, type PumpOptions, type LinkEnd } from './pump.js';
 export { WireObserver, type Direction, type WireItem, type WireListener } from './wire.js';
 export { createTracer, formatItem, describeMessage, describeCertificate, suiteLabel, groupLabel, schemeLabel } from './trace.js';
-export { describeError, handshakeSummary, isCertificateError, EXIT } from './report.js';
+export { describeError, handshakeSummary, clientCertificateLines, isCertificateError, EXIT } from './report.js';
 export { statusPage, statusText, RequestReader } from './www.js';
 export { runClient, clientOptions, type CliIo } from './s-client.js';
 export { startServer, serverOptions, type ServerHandle } from './s-server.js';
+export { CommandLines, type StdinItem } from './commands.js';
+export { credentialFromFiles, readSessionFile, writeSessionFile } from './files.js';

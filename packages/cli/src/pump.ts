@@ -107,6 +107,23 @@ export class Link {
     if (!this.busy) this.run(() => {});
   }
 
+  /**
+   * Runs `action` against the connection (a renegotiation), then handles the events it caused and sends
+   * what it produced. Returns what `action` threw, if anything (the connection's own failure, if it
+   * failed, also arrives as its 'error' event).
+   */
+  perform(action: () => void): unknown {
+    let thrown: unknown;
+    this.run(() => {
+      try {
+        action();
+      } catch (e) {
+        thrown = e;
+      }
+    });
+    return thrown;
+  }
+
   /** Runs `feed` (which moves bytes into the connection), handles what follows, and writes once. */
   private run(feed: () => void): boolean {
     if (this.busy) {

@@ -45,14 +45,18 @@ function serverNameLabel(name: string | undefined, side: 'client' | 'server'): s
   return name;
 }
 
-/** The summary of a completed handshake, OpenSSL-like ("New, TLSv1.2, Cipher is ..."). */
+/**
+ * The summary of a completed handshake, OpenSSL-like: "New, TLSv1.2, Cipher is ..." after a full
+ * handshake, "Reused, TLSv1.2, Cipher is ..." when a session was resumed.
+ */
 export function handshakeSummary(info: HandshakeInfo, side: 'client' | 'server'): string[] {
+  const signature = info.signatureScheme ?? (info.resumed ? '(none: resumed session)' : '(none: RSA key exchange)');
   const lines = [
-    `New, ${info.version}, Cipher is ${info.cipherSuiteOpenssl}`,
+    `${info.resumed ? 'Reused' : 'New'}, ${info.version}, Cipher is ${info.cipherSuiteOpenssl}`,
     `    Protocol      : ${info.version}`,
     `    Cipher        : ${info.cipherSuiteOpenssl} (${info.cipherSuite}, 0x${info.cipherSuiteCode.toString(16).padStart(4, '0')})`,
     `    Key exchange  : ${info.keyExchange}${info.group ? ` ${info.group}` : info.dhBits ? ` ${info.dhBits}-bit group` : ''}`,
-    `    Signature     : ${info.signatureScheme}`,
+    `    Signature     : ${signature}`,
     `    ALPN          : ${info.alpn ?? '(none)'}`,
     `    Server name   : ${serverNameLabel(info.serverName, side)}`,
     `    Session-ID    : ${info.sessionId.length > 0 ? Buffer.from(info.sessionId).toString('hex').toUpperCase() : '(none)'}`,
@@ -66,5 +70,15 @@ export function handshakeSummary(info: HandshakeInfo, side: 'client' | 'server')
       if (info.peerCertificates.length > 1) lines.push(`    (chain of ${info.peerCertificates.length} certificates)`);
     }
   }
+  return lines;
+}
+
+/** What the server prints about the client's certificate (OpenSSL: "Client certificate", subject, issuer). */
+export function clientCertificateLines(info: HandshakeInfo): string[] {
+  const [leaf] = info.peerCertificates;
+  if (!leaf) return ['Client certificate: none sent'];
+  const lines = [`Client certificate${info.resumed ? ' (of the resumed session)' : ''}`, ...describeCertificate(leaf).map((l) => `    ${l}`)];
+  if (info.peerCertificates.length > 1) lines.push(`    (chain of ${info.peerCertificates.length} certificates)`);
+  lines.push(info.peerAuthorized ? 'Client certificate verification: OK' : `Client certificate verification error: ${info.peerAuthorizationError ?? 'not verified'}`);
   return lines;
 }

@@ -1,15 +1,30 @@
 // sanstls s_server: accept TLS connections. -www answers an HTTP GET with a status page and closes;
 // -rev sends each line back reversed; otherwise what clients send goes to stdout and stdin goes to every
-// open connection (as `openssl s_server` does).
-import { readFileSync } from 'node:fs';
+// open connection (as `openssl s_server` does), except the command lines "r" and "R" (renegotiate).
+//
+// One options object (with one session cache and one set of ticket keys) serves every connection, so a
+// client can resume a session made on an earlier connection.
 import net from 'node:net';
-import { loadCredential, ServerConnection, type EcdheGroup, type FfdheGroup, type ServerCredential, type ServerOptions } from '@sanstls/core';
+import {
+  loadCredential,
+  LruSessionCache,
+  ServerConnection,
+  TicketKeys,
+  type ClientAuthOptions,
+  type EcdheGroup,
+  type FfdheGroup,
+  type HandshakeInfo,
+  type ServerCredential,
+  type ServerOptions,
+} from '@sanstls/core';
 import type { ServerArgs } from './args.js';
 import { generateSelfSigned } from './certgen.js';
+import { CommandLines } from './commands.js';
+import { credentialFromFiles, readCaFile } from './files.js';
 import { Link } from './pump.js';
-import { describeError, handshakeSummary } from './report.js';
+import { clientCertificateLines, describeError, handshakeSummary } from './report.js';
 import type { CliIo } from './s-client.js';
-import { createTracer } from './trace.js';
+import { formatItem } from './trace.js';
 import { WireObserver } from './wire.js';
 import { errorPage, RequestReader, statusPage } from './www.js';
 
@@ -23,49 +38,29 @@ export interface ServerHandle {
   readonly done: Promise<number>;
 }
 
-function readText(file: string, flag: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`${flag}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
-/** The private key block of a PEM file that may also hold certificates (as OpenSSL's server.pem does). */
-function keyBlock(text: string, file: string): string {
-  const m = /-----BEGIN ((?:RSA |EC |)PRIVATE KEY)-----[\s\S]*?-----END \1-----/.exec(text);
-  if (!m) throw new Error(`no private key (PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block) in ${file}`);
-  return m[0];
-}
-
-function credential(certFile: string, keyFile: string | undefined, certFlag: string, keyFlag: string): ServerCredential {
-  const chain = readText(certFile, certFlag);
-  const keyPath = keyFile ?? certFile;
-  const key = keyBlock(readText(keyPath, keyFlag), keyPath);
-  try {
-    return loadCredential(chain, key);
-  } catch (e) {
-    throw new Error(`${certFlag} ${certFile} / ${keyFlag} ${keyPath}: ${(e as Error).message}`);
-  }
-}
-
 /** Loads (or generates) the credentials and builds the core's options; throws a message on bad input. */
 export async function serverOptions(args: ServerArgs, note: (line: string) => void): Promise<ServerOptions> {
   const credentials: ServerCredential[] = [];
   if (args.certFile !== undefined) {
-    credentials.push(credential(args.certFile, args.keyFile, '-cert', '-key'));
+    credentials.push(credentialFromFiles(args.certFile, args.keyFile, '-cert', '-key'));
   } else {
     const g = await generateSelfSigned();
     credentials.push(loadCredential(g.certPem, g.keyPem));
     note('no -cert given: using a fresh self-signed ECDSA P-256 certificate for localhost / 127.0.0.1');
   }
-  if (args.dcertFile !== undefined) credentials.push(credential(args.dcertFile, args.dkeyFile, '-dcert', '-dkey'));
+  if (args.dcertFile !== undefined) credentials.push(credentialFromFiles(args.dcertFile, args.dkeyFile, '-dcert', '-dkey'));
+  const clientCa = args.caFile !== undefined ? readCaFile(args.caFile) : undefined;
   return {
     credentials,
     ...(args.cipherSuites ? { cipherSuites: args.cipherSuites } : {}),
     ...(args.groups ? { groups: args.groups as EcdheGroup[] } : {}),
     ...(args.dheGroups ? { dheGroups: args.dheGroups as FfdheGroup[] } : {}),
     ...(args.alpn ? { alpn: args.alpn } : {}),
+    // Enabled: left to startServer, which makes one cache and one set of keys for all its connections.
+    ...(args.noCache ? { sessionCache: false } : {}),
+    ...(args.noTicket ? { ticketKeys: false } : {}),
+    ...(args.verifyClient ? { clientAuth: { require: args.verifyClient.require, ...(clientCa !== undefined ? { ca: clientCa } : {}) } } : {}),
+    ...(args.allowClientRenegotiation ? { allowClientRenegotiation: true } : {}),
   };
 }
 
@@ -77,10 +72,31 @@ const reverseLine = (line: string): string => [...line].reverse().join('');
  */
 export async function startServer(args: ServerArgs, io: CliIo, prepared?: ServerOptions): Promise<ServerHandle> {
   const err = (line: string) => io.stderr.write(line + '\n');
-  const options = prepared ?? (await serverOptions(args, err));
+  const base = prepared ?? (await serverOptions(args, err));
+  // One cache and one set of ticket keys for every connection (each connection gets its own copy of the
+  // options object below, so the core's per-object defaults would not be shared).
+  const ownTicketKeys = base.ticketKeys === undefined && !args.noTicket ? new TicketKeys() : undefined;
+  const options: ServerOptions = {
+    ...base,
+    sessionCache: args.noCache ? false : (base.sessionCache ?? new LruSessionCache()),
+    ticketKeys: args.noTicket ? false : (base.ticketKeys ?? ownTicketKeys!),
+  };
   new ServerConnection(options); // validates the options now rather than at the first client
+  // The "R" command: a certificate is asked for (not required) in the renegotiation, checked against
+  // the -verify settings or, without them, against -CAfile.
+  const askCertificate: ClientAuthOptions = options.clientAuth
+    ? { ...options.clientAuth, require: false }
+    : args.caFile !== undefined
+      ? { ca: readCaFile(args.caFile) }
+      : {};
 
-  const links = new Set<Link>();
+  interface Peer {
+    readonly link: Link;
+    handshakeDone: boolean;
+    /** The stdin commands r and R (as openssl s_server): HelloRequest, optionally asking for a certificate. */
+    renegotiate(withCertificate: boolean): void;
+  }
+  const peers = new Set<Peer>();
   let accepted = 0;
   let failures = 0;
   let closing = false;
@@ -88,7 +104,10 @@ export async function startServer(args: ServerArgs, io: CliIo, prepared?: Server
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
 
   const maybeDone = () => {
-    if (links.size === 0 && (closing || (args.naccept !== undefined && accepted >= args.naccept))) resolveDone(failures === 0 ? 0 : 1);
+    if (peers.size === 0 && (closing || (args.naccept !== undefined && accepted >= args.naccept))) {
+      ownTicketKeys?.dispose();
+      resolveDone(failures === 0 ? 0 : 1);
+    }
   };
 
   const server = net.createServer((socket) => {
@@ -96,21 +115,52 @@ export async function startServer(args: ServerArgs, io: CliIo, prepared?: Server
     if (args.naccept !== undefined && accepted >= args.naccept) server.close();
     socket.setNoDelay(true);
     const tag = `[#${id}]`;
-    if (!args.quiet) err(`${tag} connection from ${socket.remoteAddress}:${socket.remotePort}`);
-    const observer = args.trace ? createTracer(err, `${tag} `) : new WireObserver(() => {});
+    const say = (line: string) => err(`${tag} ${line}`);
+    if (!args.quiet) say(`connection from ${socket.remoteAddress}:${socket.remotePort}`);
     const conn = new ServerConnection({ ...options, halfClose: true });
     const request = new RequestReader();
     let lineBuffer = '';
-    let handshakeDone = false;
     let responded = false;
+    /** We sent HelloRequest: the ClientHello that follows is ours to expect. */
+    let helloRequested = false;
+    /** The handshake in progress asks for a client certificate. */
+    let askingCertificate = options.clientAuth !== undefined;
+
+    // The observer sees the records before the connection does: -trace prints them, and a handshake
+    // record from the client after the handshake, unasked, is a renegotiation the core will decline.
+    const observer = new WireObserver((direction, item) => {
+      if (args.trace) for (const line of formatItem(direction, item)) say(line);
+      if (
+        direction === 'received' &&
+        item.kind === 'encrypted_handshake' &&
+        peer.handshakeDone &&
+        !helloRequested &&
+        !conn.renegotiating &&
+        !options.allowClientRenegotiation
+      ) {
+        say('the client asked to renegotiate: declined with a no_renegotiation warning (-allow_client_renegotiation accepts)');
+      }
+    });
+
+    const report = (info: HandshakeInfo, renegotiated: boolean) => {
+      if (args.quiet) return;
+      if (renegotiated) say('RENEGOTIATED');
+      for (const line of handshakeSummary(info, 'server')) say(line);
+      if (askingCertificate || info.peerCertificates.length > 0) for (const line of clientCertificateLines(info)) say(line);
+    };
 
     const link = new Link(socket, conn, {
       tap: (dir, bytes) => observer.observe(dir, bytes),
       onEvent: (e, l) => {
         switch (e.type) {
           case 'handshake':
-            handshakeDone = true;
-            if (!args.quiet) for (const line of handshakeSummary(e.info, 'server')) err(`${tag} ${line}`);
+            peer.handshakeDone = true;
+            report(e.info, false);
+            break;
+          case 'renegotiated':
+            helloRequested = false;
+            report(e.info, true);
+            askingCertificate = options.clientAuth !== undefined;
             break;
           case 'data':
             if (args.www) {
@@ -133,30 +183,62 @@ export async function startServer(args: ServerArgs, io: CliIo, prepared?: Server
             }
             break;
           case 'alert':
-            err(`${tag} warning alert from the client: ${e.alert}`);
+            say(`warning alert from the client: ${e.alert}`);
             break;
           case 'close':
-            if (!args.quiet) err(`${tag} the client sent close_notify`);
+            if (!args.quiet) say('the client sent close_notify');
             break;
           case 'error':
-            err(`${tag} ${handshakeDone ? 'connection failed' : 'handshake failed'}: ${describeError(e.error, handshakeDone)}`);
+            say(`${peer.handshakeDone ? 'connection failed' : 'handshake failed'}: ${describeError(e.error, peer.handshakeDone)}`);
             break;
         }
       },
     });
-    links.add(link);
+    const peer: Peer = {
+      link,
+      handshakeDone: false,
+      renegotiate(withCertificate) {
+        helloRequested = true;
+        const thrown = link.perform(() => conn.renegotiate(withCertificate ? { clientAuth: askCertificate } : {}));
+        if (thrown !== undefined) {
+          helloRequested = false;
+          say(`cannot renegotiate: ${(thrown as Error).message}`);
+          return;
+        }
+        if (withCertificate) askingCertificate = true;
+        say(`RENEGOTIATING: HelloRequest sent${withCertificate ? ', asking for a client certificate' : ''}`);
+      },
+    };
+    peers.add(peer);
     link.done.then((end) => {
-      links.delete(link);
-      if (!handshakeDone || end.kind === 'failed') failures++;
-      if (!args.quiet) err(`${tag} ${end.kind === 'closed' ? 'closed' : 'ended with an error'}`);
+      peers.delete(peer);
+      if (!peer.handshakeDone || end.kind === 'failed') failures++;
+      if (!args.quiet) say(end.kind === 'closed' ? 'closed' : 'ended with an error');
       maybeDone();
     });
   });
 
   if (!args.www && !args.rev) {
-    // Stdin goes to every connection whose handshake is done (data before that would be queued).
+    // Stdin goes to every connection (data before the handshake is done is queued by the connection);
+    // a line "r" or "R" renegotiates instead.
+    const commands = new CommandLines('rR');
+    const send = (data: Buffer) => {
+      for (const p of peers) if (!p.link.ended) p.link.write(data);
+    };
     io.stdin.on('data', (chunk: Buffer | string) => {
-      for (const l of links) if (!l.ended) l.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      for (const item of commands.push(chunk)) {
+        if (item.kind === 'data') {
+          send(item.data);
+          continue;
+        }
+        const ready = [...peers].filter((p) => p.handshakeDone && !p.link.ended);
+        if (ready.length === 0) err(`sanstls s_server: "${item.letter}": no connection to renegotiate`);
+        for (const p of ready) p.renegotiate(item.letter === 'R');
+      }
+    });
+    io.stdin.on('end', () => {
+      const rest = commands.end();
+      if (rest) send(rest);
     });
   }
 
@@ -179,7 +261,7 @@ export async function startServer(args: ServerArgs, io: CliIo, prepared?: Server
     async close() {
       closing = true;
       server.close();
-      for (const l of links) l.close(true);
+      for (const p of peers) p.link.close(true);
       maybeDone();
       await done;
     },

@@ -2,7 +2,7 @@
 // `openssl s_server -www` does: protocol, cipher, what the client offered), then close.
 import type { DecodedClientHello, HandshakeInfo } from '@sanstls/core';
 import { signatureSchemeName } from '@sanstls/core';
-import { handshakeSummary } from './report.js';
+import { clientCertificateLines, handshakeSummary } from './report.js';
 import { groupLabel, suiteLabel } from './trace.js';
 
 /** Largest request head accepted. */
@@ -37,7 +37,9 @@ const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&
 
 /** The status page text (before HTML escaping). */
 export function statusText(info: HandshakeInfo, clientHello: DecodedClientHello | undefined, requestLine: string): string {
-  const lines = ['sanstls s_server -www', '---', ...handshakeSummary(info, 'server'), '---'];
+  const lines = ['sanstls s_server -www', '---', ...handshakeSummary(info, 'server')];
+  if (info.peerCertificates.length > 0) lines.push(...clientCertificateLines(info));
+  lines.push('---');
   if (clientHello) {
     const x = clientHello.ext;
     lines.push(`Cipher suites offered by the client (${clientHello.cipherSuites.length}):`);

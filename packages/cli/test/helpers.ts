@@ -144,6 +144,42 @@ export function makePki(): Pki {
   return { dir, path: (n) => join(dir, n), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Client certificates (extendedKeyUsage clientAuth) in the directory of `pki`: "client-ec" (ECDSA P-256)
+ * and "client-rsa" (RSA-2048) signed by its CA, and "stranger" signed by the unrelated CA; each as
+ * NAME.pem / NAME.key.
+ */
+export function addClientCertificates(pki: Pki): void {
+  const dir = pki.dir;
+  writeFileSync(
+    join(dir, 'client.ext'),
+    ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth'].join('\n') + '\n',
+  );
+  const clients: [string, string[], string][] = [
+    ['client-ec', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'ca'],
+    ['client-rsa', ['-newkey', 'rsa:2048'], 'ca'],
+    ['stranger', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'other-ca'],
+  ];
+  for (const [name, keyArgs, ca] of clients) {
+    openssl(['req', '-new', ...keyArgs, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=sanstls ${name}/O=sanstls tests`], dir);
+    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '2', '-extfile', 'client.ext',
+      '-out', `${name}.pem`], dir);
+  }
+}
+
+/** `openssl s_server -tls1_2` (no -www: stdin and stdout are the connection) on a free port, ready to accept. */
+export async function opensslServer(pki: Pki, extra: readonly string[] = [], leaf: 'rsa' | 'ec' = 'ec'): Promise<{ child: Child; port: number }> {
+  const port = await freePort();
+  const child = start('openssl', ['s_server', '-tls1_2', '-accept', String(port), '-cert', pki.path(`${leaf}.pem`), '-key', pki.path(`${leaf}.key`), ...extra], {
+    keepStdinOpen: true,
+  });
+  await child.waitFor(/ACCEPT/, 'stdout');
+  return { child, port };
+}
+
+/** Occurrences of `re` in `text`. */
+export const countOf = (text: string, re: RegExp): number => [...text.matchAll(new RegExp(re.source, re.flags.replace('g', '') + 'g'))].length;
+
 /** `openssl s_server -tls1_2 -www` on a free port, ready to accept. */
 export async function opensslWwwServer(pki: Pki, extra: readonly string[] = [], leaf: 'rsa' | 'ec' = 'rsa'): Promise<{ child: Child; port: number }> {
   const port = await freePort();

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { ClientConnection, loadCredential, ServerConnection } from '@sanstls/core';
 import { describe, expect, it } from 'vitest';
-import { parseCiphers, parseCommandLine, parseGroups, parseHostPort, UsageError } from '../src/args.js';
+import { parseCiphers, parseCommandLine, parseGroups, parseHostPort, USAGE, UsageError } from '../src/args.js';
+import { CommandLines, type StdinItem } from '../src/commands.js';
 import { generateSelfSigned } from '../src/certgen.js';
 import { formatItem } from '../src/trace.js';
 import { WireObserver, type Direction } from '../src/wire.js';
@@ -72,8 +73,107 @@ describe('flags', () => {
     expect(() => parseCommandLine(['s_client', '-connect'])).toThrow(/-connect needs a value/);
     expect(() => parseCommandLine(['s_server', 'extra'])).toThrow(/unexpected argument/);
     expect(() => parseCommandLine(['s_server', '-accept', '70000'])).toThrow(/out of range/);
-    expect(() => parseCommandLine(['s_client', '-cert', 'c.pem'])).toThrow(/client certificates/);
+    expect(() => parseCommandLine(['s_client', '-key', 'k.pem'])).toThrow(/-key needs -cert/);
+    expect(() => parseCommandLine(['s_client', '-sess_in'])).toThrow(/-sess_in needs a value/);
+    expect(() => parseCommandLine(['s_server', '-verify', '1', '-Verify', '2'])).toThrow(/exclude each other/);
+    expect(() => parseCommandLine(['s_server', '-verify', '-1'])).toThrow(/-verify/);
+    expect(() => parseCommandLine(['s_server', '-Verify'])).toThrow(/-Verify needs a value/);
     expect(() => parseCommandLine(['nope'])).toThrow(/unknown command/);
+  });
+});
+
+describe('session, client certificate and renegotiation flags', () => {
+  it('s_client: -cert/-key, -reconnect, -sess_in/-sess_out, -no_ticket, -nocommands', () => {
+    const c = parseCommandLine(['s_client', '-cert', 'me.pem', '-key', 'me.key', '-reconnect', '-sess_in', 'in.pem', '-sess_out', 'out.pem', '-no_ticket',
+      '-nocommands']);
+    expect(c.command === 's_client' && c.args).toMatchObject({
+      certFile: 'me.pem',
+      keyFile: 'me.key',
+      reconnect: true,
+      sessIn: 'in.pem',
+      sessOut: 'out.pem',
+      noTicket: true,
+      commands: false,
+    });
+    const d = parseCommandLine(['s_client']);
+    expect(d.command === 's_client' && d.args).toMatchObject({
+      certFile: undefined,
+      keyFile: undefined,
+      reconnect: false,
+      sessIn: undefined,
+      sessOut: undefined,
+      noTicket: false,
+      commands: true,
+    });
+  });
+
+  it('s_server: -verify / -Verify with -CAfile, -no_ticket, -no_cache, client renegotiation under both names', () => {
+    const v = parseCommandLine(['s_server', '-verify', '2', '-CAfile', 'clients.pem', '-no_ticket', '-no_cache', '-allow_client_renegotiation']);
+    expect(v.command === 's_server' && v.args).toMatchObject({
+      verifyClient: { require: false, depth: 2 },
+      caFile: 'clients.pem',
+      noTicket: true,
+      noCache: true,
+      allowClientRenegotiation: true,
+    });
+    const r = parseCommandLine(['s_server', '-Verify', '1', '-client_renegotiation', '-verify_return_error']);
+    expect(r.command === 's_server' && r.args).toMatchObject({ verifyClient: { require: true, depth: 1 }, allowClientRenegotiation: true });
+    const none = parseCommandLine(['s_server']);
+    expect(none.command === 's_server' && none.args).toMatchObject({
+      verifyClient: undefined,
+      caFile: undefined,
+      noTicket: false,
+      noCache: false,
+      allowClientRenegotiation: false,
+    });
+  });
+
+  it('the usage texts name every new flag', () => {
+    for (const flag of ['-cert file', '-key file', '-reconnect', '-sess_out file', '-sess_in file', '-no_ticket', '-nocommands']) {
+      expect(USAGE.s_client).toContain(`  ${flag}`);
+    }
+    expect(USAGE.s_client).toContain('"R"');
+    for (const flag of ['-verify depth', '-Verify depth', '-CAfile file', '-no_ticket', '-no_cache', '-allow_client_renegotiation']) {
+      expect(USAGE.s_server).toContain(`  ${flag}`);
+    }
+    expect(USAGE.s_server).toMatch(/^ {2}r {2,}renegotiate/m);
+    expect(USAGE.s_server).toMatch(/^ {2}R {2,}the same, asking for a client certificate/m);
+  });
+});
+
+describe('stdin command lines', () => {
+  const run = (letters: string, chunks: string[]): (string | { command: string })[] => {
+    const lines = new CommandLines(letters);
+    const out: (string | { command: string })[] = [];
+    const add = (item: StdinItem) => {
+      if (item.kind === 'command') out.push({ command: item.letter });
+      else if (typeof out[out.length - 1] === 'string') out[out.length - 1] += item.data.toString('latin1');
+      else out.push(item.data.toString('latin1'));
+    };
+    for (const c of chunks) for (const item of lines.push(c)) add(item);
+    const rest = lines.end();
+    if (rest) add({ kind: 'data', data: rest });
+    return out;
+  };
+
+  it('a line holding only the letter is a command; everything else is data, unchanged', () => {
+    expect(run('R', ['hello\nR\nworld\n'])).toEqual(['hello\n', { command: 'R' }, 'world\n']);
+    expect(run('R', ['R\r\n'])).toEqual([{ command: 'R' }]);
+    expect(run('R', ['Range: bytes\nR \nxR\n'])).toEqual(['Range: bytes\nR \nxR\n']);
+    expect(run('R', ['r\n'])).toEqual(['r\n']);
+    expect(run('rR', ['r\nR\n'])).toEqual([{ command: 'r' }, { command: 'R' }]);
+  });
+
+  it('however the bytes are cut', () => {
+    expect(run('R', ['a\n', 'R', '\n', 'b\n'])).toEqual(['a\n', { command: 'R' }, 'b\n']);
+    expect(run('R', ['a\nR', '\r', '\nb'])).toEqual(['a\n', { command: 'R' }, 'b']);
+    expect(run('R', ['a\nR', 'ange\n'])).toEqual(['a\nRange\n']);
+    expect(run('R', ['a', '\n', 'R\n'])).toEqual(['a\n', { command: 'R' }]);
+  });
+
+  it('a letter left without its newline at the end of input is data; no letters, no commands', () => {
+    expect(run('R', ['x\nR'])).toEqual(['x\nR']);
+    expect(run('', ['R\n'])).toEqual(['R\n']);
   });
 });
 
@@ -127,6 +227,7 @@ describe('WireObserver', () => {
       '>>> ClientKeyExchange',
       '>>> ChangeCipherSpec',
       '>>> Finished',
+      '<<< NewSessionTicket', // RFC 5077: the server issues a ticket by default
       '<<< ChangeCipherSpec',
       '<<< Finished',
       '>>> ApplicationData',
