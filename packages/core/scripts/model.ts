@@ -18,7 +18,7 @@ for (const role of ROLES) {
   const obs = coverage.filter((o) => o.machine === role);
   const listed = m.transitions.filter((t) => t.branch !== 'unexpected');
   const wildcard = m.transitions.filter((t) => t.branch === 'unexpected' && t.wire);
-  const hit = (t: (typeof m.transitions)[number]) => obs.some((o) => observationMatches(t, o));
+  const hit = (t: (typeof m.transitions)[number]) => obs.some((o) => observationMatches(m, t, o));
   const visited = new Set(obs.flatMap((o) => [o.from, o.to]));
   say(`${role} machine (${m.id}): ${m.states.length} reachable states, a new connection starts in ${m.connectionInitial}`);
   for (const s of m.states) {
@@ -27,7 +27,8 @@ for (const role of ROLES) {
     const flag = visited.has(s) ? '✓' : m.internalStates.includes(s) ? '·' : '✗';
     say(`  ${flag} ${s}${m.internalStates.includes(s) ? ' (constructor only)' : ''}${m.finalStates.includes(s) ? ' (final)' : ''}   path: ${m.paths[s]!.join(' → ') || '(initial)'}`);
     for (const t of ts) {
-      say(`      ${hit(t) ? '✓' : '✗'} ${t.event}${t.guard ? ` ${t.branch === 'fail' ? '✗' : ''}[${t.guard}]` : ''} → ${t.to}${t.actions.length ? ` / ${t.actions.join(', ')}` : ''}`);
+      const guard = t.guard ? ` ${t.branch === 'fail' ? '✗' : t.branch === 'else' ? 'else ✗' : ''}[${t.guard}]` : '';
+      say(`      ${hit(t) ? '✓' : '✗'} ${t.event}${guard} → ${t.to}${t.actions.length ? ` / ${t.actions.join(', ')}` : ''}${t.reraise ? ' (event re-read there)' : ''}${t.wire ? '' : ' (not a message: from the API or the connection)'}`);
     }
     if (unexpected) {
       const n = m.transitions.filter((t) => t.from === s && t.branch === 'unexpected' && t.wire && hit(t)).length;
@@ -41,9 +42,9 @@ for (const role of ROLES) {
   say(`  listed transitions exercised: ${listed.filter(hit).length}/${listed.length}`);
   say(`  unexpected_message pairs exercised: ${wildcard.filter(hit).length}/${wildcard.filter(testable).length} (+${wildcard.length - wildcard.filter(testable).length} in constructor-only states)`);
   const rules = new Map<string, Observation[]>();
-  for (const o of obs.filter((x) => x.event.startsWith('record:'))) rules.set(o.event, [...(rules.get(o.event) ?? []), o]);
+  for (const o of obs.filter((x) => x.event.startsWith('record:') || x.event.startsWith('api:'))) rules.set(o.event, [...(rules.get(o.event) ?? []), o]);
   if (rules.size) {
-    say(`  connection-level inputs (alerts, empty and malformed records), states × outcomes:`);
+    say(`  connection-level inputs (alerts, empty and malformed records, API calls the connection refuses), states × outcomes:`);
     for (const [ev, os] of [...rules].sort()) {
       const outcomes = [...new Set(os.map((o) => (o.alert ? `fatal ${o.alert}` : o.to === o.from ? 'no change' : o.to)))];
       say(`      ${ev}: ${new Set(os.map((o) => o.from)).size} states → ${outcomes.join(', ')}`);

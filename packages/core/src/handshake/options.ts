@@ -4,7 +4,7 @@ import type { AnchorsInput } from '@sanstls/x509';
 import { cipherSuiteByCode, cipherSuiteByName, NamedGroup, refusedCipherReason, type CipherSuite } from '../codec/constants.js';
 import type { EcdheGroup } from './key-exchange/ecdhe.js';
 import { FFDHE_GROUPS, type FfdheGroup } from './key-exchange/ffdhe-groups.js';
-import { parseCertificateChain, parsePrivateKey, type SigningKey } from './private-key.js';
+import { keyMatchesCertificate, parseCertificateChain, parsePrivateKey, type SigningKey } from './private-key.js';
 import { DEFAULT_SIGNATURE_SCHEMES } from './signature.js';
 import { LruSessionCache } from '../session/cache.js';
 import { TicketKeys } from '../session/tickets.js';
@@ -185,7 +185,10 @@ export function loadCredential(
   extra: { readonly ocspResponse?: Uint8Array } = {},
 ): ServerCredential {
   const k = typeof key === 'string' || key instanceof Uint8Array ? parsePrivateKey(key) : key;
-  return { chain: parseCertificateChain(chain), key: k, ...(extra.ocspResponse ? { ocspResponse: extra.ocspResponse } : {}) };
+  const certificates = parseCertificateChain(chain);
+  // The key must be the leaf's (OpenSSL: "key values mismatch"): otherwise every signature fails later.
+  if (!keyMatchesCertificate(k, certificates[0]!)) throw new RangeError('the private key does not match the certificate');
+  return { chain: certificates, key: k, ...(extra.ocspResponse ? { ocspResponse: extra.ocspResponse } : {}) };
 }
 
 export interface ServerOptions extends CommonOptions {

@@ -4,6 +4,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { RsaPrivateKey, type PrivateKeyDer } from '@sanstls/crypto';
+import { parseCertificate } from '@sanstls/x509';
 
 export type EcCurve = 'P-256' | 'P-384';
 
@@ -153,4 +154,25 @@ export function parseCertificateChain(input: string | readonly Uint8Array[]): Ui
   for (let m = re.exec(input); m; m = re.exec(input)) out.push(fromPem(m[0]).der);
   if (out.length === 0) throw new Error('certificate chain: no CERTIFICATE block');
   return out;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The certificate's public key is the one of `key` (compared on the public parts only). */
+export function keyMatchesCertificate(key: SigningKey, certificateDer: Uint8Array): boolean {
+  const pub = parseCertificate(certificateDer).spki.key;
+  switch (key.type) {
+    case 'rsa':
+      return pub.kind === 'rsa' && sameBytes(stripZeros(pub.modulus), key.key.publicKey.n);
+    case 'ec':
+      return pub.kind === 'ec' && pub.curve === key.curve && sameBytes(pub.point, (key.curve === 'P-256' ? p256 : p384).getPublicKey(key.secret, false));
+    case 'ed25519':
+      return pub.kind === 'ed25519' && sameBytes(pub.key, ed25519.getPublicKey(key.secret));
+  }
+}
+
+function stripZeros(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  return b.subarray(i);
 }

@@ -208,3 +208,14 @@ describe('renegotiation', () => {
     expect(infoOf(without.c)).toMatchObject({ resumed: false, encryptThenMac: false });
   });
 });
+
+describe('loadCredential', () => {
+  it('refuses a key that is not the certificate’s, for every key type', () => {
+    for (const type of ['rsa2048', 'p256', 'p384', 'ed25519'] as const) {
+      const leaf = pki.leaves[type];
+      expect(() => loadCredential(leaf.certPem, leaf.keyPem)).not.toThrow();
+      const other = type === 'p256' ? pki.leaves.p384 : pki.leaves.p256;
+      expect(() => loadCredential(leaf.certPem, other.keyPem), type).toThrow(/does not match/);
+    }
+  });
+});

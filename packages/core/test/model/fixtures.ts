@@ -1,16 +1,85 @@
 // Shared by the model tests: the PKI, the scripts for each role, the model, and the coverage recorder.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadCredential, type ClientOptions, type ServerOptions } from '../../src/index.js';
-import { COVERAGE_DIR, type Observation } from '../../scripts/handshake-model.js';
-import { makePki, type Pki } from '../interop/pki.js';
-import { scriptsFor, type Script } from './peer.js';
+import { loadCredential, type ClientOptions, type ServerCredential, type ServerOptions } from '../../src/index.js';
+import { COVERAGE_DIR, type Observation, type Role } from '../../scripts/handshake-model.js';
+import { makePki, type Leaf, type Pki } from '../interop/pki.js';
+import { makeScript, scriptsFor, type Script, type ScriptConfig } from './peer.js';
 
 export interface Fixture {
   readonly pki: Pki;
   readonly client: ClientOptions;
   readonly server: ServerOptions;
+  /** Every script of each role: one per key exchange, without EMS, then the optional flows (flowScripts). */
   readonly scripts: { readonly client: Script[]; readonly server: Script[] };
+  /** The scripts of the optional flows alone (resumption, client certificates, renegotiation, OCSP stapling). */
+  readonly flows: { readonly client: Script[]; readonly server: Script[] };
+}
+
+/** A good OCSP response for `leaf`, signed by the PKI's CA (openssl ocsp as responder, valid one day). */
+export function ocspResponse(pki: Pki, leaf: Leaf): Uint8Array {
+  const run = (args: string[]) => execFileSync('openssl', args, { cwd: pki.dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  const serial = /serial=([0-9A-F]+)/i.exec(run(['x509', '-in', leaf.certFile, '-noout', '-serial']))![1]!;
+  const base = join(pki.dir, `ocsp-${leaf.type}`);
+  writeFileSync(`${base}.index`, `V\t491231235959Z\t\t${serial}\tunknown\t/CN=localhost ${leaf.type}\n`);
+  writeFileSync(`${base}.index.attr`, 'unique_subject = no\n');
+  run(['ocsp', '-issuer', pki.caFile, '-cert', leaf.certFile, '-no_nonce', '-reqout', `${base}.req`]);
+  run(['ocsp', '-index', `${base}.index`, '-rsigner', pki.caFile, '-rkey', join(pki.dir, 'ca.key'), '-CA', pki.caFile, '-reqin', `${base}.req`, '-respout', `${base}.resp`, '-ndays', '1']);
+  return Uint8Array.from(readFileSync(`${base}.resp`));
+}
+
+const ECDSA_SUITE = 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256';
+const RSA_SUITE = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
+
+/**
+ * The optional flows, per role: the configurations that lead a real connection into the states of
+ * resumption, client authentication, renegotiation and OCSP stapling (each also runs through the states of
+ * the full handshake, so one key exchange is enough; per key exchange, see scriptsFor).
+ */
+export function flowConfigs(pki: Pki, client: ClientOptions, server: ServerOptions, role: Role): ScriptConfig[] {
+  const cred = (l: Leaf, extra: { ocspResponse?: Uint8Array } = {}): ServerCredential => loadCredential(l.certPem, l.keyPem, extra);
+  const clientCert = [cred(pki.leaves.p256)];
+  const clientAuth = { ca: pki.caPem };
+  const resumed: ScriptConfig[] = [
+    // The abbreviated handshake with a ticket under the current key: ServerHello, CCS, Finished.
+    { name: `${ECDSA_SUITE} resumed by ticket`, client: { ...client, cipherSuites: [ECDSA_SUITE] }, server: { ...server, cipherSuites: [ECDSA_SUITE] }, resume: 'ticket' },
+    // By session ID, with an empty session_ticket: ServerHello, NewSessionTicket (renewed), CCS, Finished.
+    { name: `${ECDSA_SUITE} resumed by session ID, ticket renewed`, client: { ...client, cipherSuites: [ECDSA_SUITE] }, server: { ...server, cipherSuites: [ECDSA_SUITE] }, resume: 'id' },
+  ];
+  if (role === 'client') {
+    // The server staples OCSP responses (CertificateStatus after Certificate, RFC 6066 §8) and asks for a
+    // client certificate in a renegotiation it starts with HelloRequest: every state of the client, and
+    // during a renegotiation (application data still flowing) every state before the server's CCS.
+    const stapling = { credentials: [cred(pki.leaves.p256, { ocspResponse: ocspResponse(pki, pki.leaves.p256) }), cred(pki.leaves.rsa2048, { ocspResponse: ocspResponse(pki, pki.leaves.rsa2048) })] };
+    return [
+      {
+        name: `${ECDSA_SUITE}, OCSP stapled, renegotiation asking for a client certificate`,
+        client: { ...client, cipherSuites: [ECDSA_SUITE], credentials: clientCert },
+        server: { ...server, ...stapling, cipherSuites: [ECDSA_SUITE] },
+        renegotiate: { clientAuth },
+      },
+      {
+        name: `${RSA_SUITE}, OCSP stapled, renegotiation`,
+        client: { ...client, cipherSuites: [RSA_SUITE], credentials: clientCert },
+        server: { ...server, ...stapling, cipherSuites: [RSA_SUITE] },
+        renegotiate: { clientAuth },
+      },
+      ...resumed,
+    ];
+  }
+  // The server asks for a certificate in every handshake (not required) and allows the client to
+  // renegotiate: Certificate, ClientKeyExchange, CertificateVerify, in the first handshake and again in the
+  // renegotiation (application data still flowing).
+  return [
+    {
+      name: `${ECDSA_SUITE}, client certificate, client-initiated renegotiation`,
+      client: { ...client, cipherSuites: [ECDSA_SUITE], credentials: clientCert },
+      server: { ...server, cipherSuites: [ECDSA_SUITE], clientAuth, allowClientRenegotiation: true },
+      renegotiate: {},
+    },
+    ...resumed,
+  ];
 }
 
 export function makeFixture(): Fixture {
@@ -19,7 +88,20 @@ export function makeFixture(): Fixture {
   const server: ServerOptions = {
     credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem), loadCredential(pki.leaves.rsa2048.certPem, pki.leaves.rsa2048.keyPem)],
   };
-  return { pki, client, server, scripts: { client: scriptsFor('client', { client, server }), server: scriptsFor('server', { client, server }) } };
+  const flows = (role: Role): Script[] =>
+    flowConfigs(pki, client, server, role).map((cfg) => {
+      const s = makeScript(cfg, role);
+      if (!s) throw new Error(`${role} script ${cfg.name}: our two sides do not complete it`);
+      return s;
+    });
+  const f = { client: flows('client'), server: flows('server') };
+  return {
+    pki,
+    client,
+    server,
+    scripts: { client: [...scriptsFor('client', { client, server }), ...f.client], server: [...scriptsFor('server', { client, server }), ...f.server] },
+    flows: f,
+  };
 }
 
 /** Collects observations and writes them to test-results/model-coverage/<test file>.json. */

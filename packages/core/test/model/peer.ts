@@ -3,24 +3,44 @@
 // correctly protected:
 //
 // - Its handshake messages come from a genuine run of our own opposite-side connection against the SUT, both
-//   with seeded crypto (same seed, same bytes), so a fresh SUT answers them exactly as in that run.
-// - The one secret it borrows is that run's premaster secret, read from the PRF call of the opposite side's
-//   seeded crypto provider. Everything else it derives from what is actually exchanged, through the real key
-//   schedule and record layer: its own transcript, the master secret (RFC 7627 EMS or not), the key block,
-//   the record protection of what it sends, its Finished over the real transcript, and the decryption of
-//   what the SUT sends (so outputs can be read as a peer reads them: bytes only).
+//   with seeded crypto (same seed, same bytes), so a fresh SUT answers them exactly as in that run. A run may
+//   hold several handshakes (a renegotiation), a resumed one (an abbreviated handshake of a session made by an
+//   earlier run), client certificates, a stapled OCSP response: whatever the configuration makes the two do.
+// - The secrets it borrows are that run's premaster secrets, read from the PRF calls of the opposite side's
+//   seeded crypto provider, and, for a resumed handshake, the session's master secret. Everything else it
+//   derives from what is actually exchanged, through the real key schedule and record layer: its own
+//   transcript, the master secret (RFC 7627 EMS or not), the key block, the record protection of what it sends
+//   (encrypt-then-MAC when negotiated), its Finished and CertificateVerify over the real transcript, and the
+//   decryption of what the SUT sends (so outputs can be read as a peer reads them: bytes only).
+// - It follows handshakes as a peer does: a ClientHello after a completed handshake starts the next one (a
+//   renegotiation, still protected under the keys in force until each side's ChangeCipherSpec), and a
+//   ServerHello echoing the session ID of the ClientHello is the abbreviated handshake of the script's session.
+import { createHash } from 'node:crypto';
 import { wasmProvider, type CryptoProvider } from '@sanstls/crypto';
 import { cipherSuiteByCode, CIPHER_SUITES, ExtensionType, HandshakeType, handshakeTypeName, type CipherSuite } from '../../src/codec/constants.js';
 import { HandshakeAssembler } from '../../src/codec/messages/handshake.js';
-import { decodeServerHello } from '../../src/codec/messages/server-hello.js';
+import { decodeClientHello, encodeClientHello } from '../../src/codec/messages/client-hello.js';
+import { decodeServerHello, encodeServerHello } from '../../src/codec/messages/server-hello.js';
 import { alertName } from '../../src/alerts.js';
 import { finishedVerifyData, keyBlock, masterSecret, type KeyBlock } from '../../src/handshake/key-schedule.js';
 import { protectorFor } from '../../src/handshake/protection.js';
+import { sign } from '../../src/handshake/signature.js';
+import type { HandshakeIo } from '../../src/handshake/machine-support.js';
 import { RecordLayer } from '../../src/record/layer.js';
 import { NullProtector } from '../../src/record/protection/null.js';
 import type { RecordProtector } from '../../src/record/protection/types.js';
 import { SequenceNumber } from '../../src/record/sequence.js';
-import { ClientConnection, ServerConnection, type ClientOptions, type ConnectionEvent, type ServerOptions } from '../../src/index.js';
+import {
+  ClientConnection,
+  LruSessionCache,
+  ServerConnection,
+  TicketKeys,
+  type ClientOptions,
+  type ConnectionEvent,
+  type ServerOptions,
+  type SigningKey,
+  type TlsSession,
+} from '../../src/index.js';
 import type { Role } from '../../scripts/handshake-model.js';
 import { seededProvider } from '../handshake/helpers.js';
 
@@ -60,22 +80,50 @@ export function keyCounting(base: CryptoProvider, use: KeyUse): CryptoProvider {
   };
 }
 
-/** `base`, remembering the premaster secret it is asked to turn into a master secret. */
-function premasterCapturing(base: CryptoProvider, into: { pms?: Uint8Array }): CryptoProvider {
+/** `base`, remembering (in order) every premaster secret it is asked to turn into a master secret. */
+function premasterCapturing(base: CryptoProvider, into: Uint8Array[]): CryptoProvider {
   return {
     ...base,
     prf(alg, secret, label, seed, length) {
-      if (label === 'master secret' || label === 'extended master secret') into.pms = secret.slice();
+      if (label === 'master secret' || label === 'extended master secret') into.push(secret.slice());
       return base.prf(alg, secret, label, seed, length);
     },
   };
 }
 
-// ---- scripts: one genuine handshake between our two sides, the SUT's side reproducible ----------------
+/** n bytes from a SHA-256 counter: the same label gives the same bytes in every process. */
+export function seededBytes(label: string): (n: number) => Uint8Array {
+  let counter = 0;
+  return (n) => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i += 32) out.set(createHash('sha256').update(`${label}:${counter++}`).digest().subarray(0, Math.min(32, n - i)), i);
+    return out;
+  };
+}
+
+// ---- scripts: one genuine run between our two sides, the SUT's side reproducible -----------------------
 
 export interface Sut {
   readonly conn: Connection;
   readonly use: KeyUse;
+}
+
+export interface ScriptMessage {
+  readonly event: string;
+  /** Header included. */
+  readonly raw: Uint8Array;
+  /** Which of the peer's flights in this handshake (0-based): the messages it sent in one go. */
+  readonly flight: number;
+}
+
+/** One handshake of the genuine run, as the peer played it. */
+export interface ScriptHandshake {
+  /** The peer's handshake messages before its ChangeCipherSpec, in order (HelloRequest excluded). */
+  readonly messages: readonly ScriptMessage[];
+  /** The flight its ChangeCipherSpec and Finished went out with. */
+  readonly ccsFlight: number;
+  /** The premaster secret of a full handshake; undefined for an abbreviated one. */
+  readonly pms: Uint8Array | undefined;
 }
 
 export interface Script {
@@ -83,72 +131,217 @@ export interface Script {
   readonly sut: Role;
   /** A new SUT: same options, same seed, every time. */
   make(): Sut;
-  /** The genuine peer's handshake messages before its ChangeCipherSpec, in order (header included). */
-  readonly messages: readonly { readonly event: string; readonly raw: Uint8Array }[];
-  readonly pms: Uint8Array;
+  /** The handshakes of the genuine run: the first, then each renegotiation. */
+  readonly handshakes: readonly ScriptHandshake[];
+  /** The first handshake's messages (handshakes[0].messages). */
+  readonly messages: readonly ScriptMessage[];
+  /** The master secret of the session the first handshake resumes (resumed scripts only). */
+  readonly sessionMaster: Uint8Array | undefined;
+  /** The client certificate's key, when the peer is a client that authenticates (it signs CertificateVerify). */
+  readonly clientKey: SigningKey | undefined;
   readonly suite: CipherSuite;
   readonly ems: boolean;
+  /** The first handshake was the abbreviated one. */
+  readonly resumed: boolean;
 }
 
 export interface ScriptConfig {
   readonly name: string;
   readonly client: ClientOptions;
   readonly server: ServerOptions;
+  /**
+   * Resume a session made by an earlier full handshake between the two (its own seeds): 'ticket' offers the
+   * session's ticket (valid under the current key: no NewSessionTicket in the abbreviated handshake); 'id'
+   * offers its session ID only, with an empty session_ticket extension, so the server renews the ticket
+   * (NewSessionTicket before its ChangeCipherSpec). The server's cache and ticket keys are made afresh for
+   * every SUT, deterministic.
+   */
+  readonly resume?: 'ticket' | 'id';
+  /**
+   * Renegotiate once the first handshake is done: the server asks with HelloRequest (when the SUT is the
+   * client: the peer then sends the HelloRequest) or the client starts (the SUT is the server: the peer
+   * sends the renegotiating ClientHello). `clientAuth`: the server asks for a certificate in it.
+   */
+  readonly renegotiate?: { readonly clientAuth?: ServerOptions['clientAuth'] };
 }
 
-function recordsOf(bytes: Uint8Array): { type: number; payload: Uint8Array }[] {
-  const out: { type: number; payload: Uint8Array }[] = [];
-  for (let off = 0; off + 5 <= bytes.length; ) {
-    const len = (bytes[off + 3]! << 8) | bytes[off + 4]!;
-    out.push({ type: bytes[off]!, payload: bytes.subarray(off + 5, off + 5 + len) });
-    off += 5 + len;
-  }
-  return out;
-}
+/** Ticket key material of a script: fixed, so tickets sealed in one process open in another. */
+const ticketMaterial = (name: string) => new Uint8Array(createHash('sha512').update(`ticket key:${name}`).digest().subarray(0, 48));
+/** The clock of the session stores and ticket keys of resumed scripts (sessions are stamped with it too). */
+const SESSION_CLOCK = Date.UTC(2026, 0, 1);
 
-/**
- * Runs our client against our server with seeded crypto, the SUT being `sut`, and keeps what the peer
- * needs. Returns undefined when the pair does not complete a handshake with these options.
- */
-export function makeScript(cfg: ScriptConfig, sut: Role): Script | undefined {
-  const seed = (r: Role) => `model:${cfg.name}:${r}`;
-  const make = (): Sut => {
-    const use: KeyUse = { created: 0, disposed: 0, operations: 0 };
-    const crypto = keyCounting(seededProvider(seed(sut)), use);
-    const conn = sut === 'client' ? new ClientConnection({ ...cfg.client, crypto }) : new ServerConnection({ ...cfg.server, crypto });
-    return { conn, use };
-  };
-  const captured: { pms?: Uint8Array } = {};
-  const peerCrypto = premasterCapturing(seededProvider(seed(other(sut))), captured);
-  let s: Connection;
-  let p: Connection;
-  try {
-    s = make().conn;
-    p = sut === 'client' ? new ServerConnection({ ...cfg.server, crypto: peerCrypto }) : new ClientConnection({ ...cfg.client, crypto: peerCrypto });
-  } catch {
-    return undefined;
-  }
-  const client = sut === 'client' ? s : p;
-  const server = sut === 'client' ? p : s;
-  const fromPeer: Uint8Array[] = [];
-  for (let i = 0; i < 10; i++) {
+/** Moves bytes between two connections until both are quiet. */
+function shuttle(client: Connection, server: Connection): void {
+  for (let round = 0; round < 30; round++) {
     const a = client.takeOutgoing();
     if (a.length) server.receive(a);
     const b = server.takeOutgoing();
     if (b.length) client.receive(b);
-    (sut === 'client' ? fromPeer : []).push(b);
-    (sut === 'server' ? fromPeer : []).push(a);
-    if (client.state === 'connected' && server.state === 'connected' && a.length === 0 && b.length === 0) break;
+    if (a.length === 0 && b.length === 0 && round > 0) return;
   }
-  if (client.state !== 'connected' || server.state !== 'connected' || !captured.pms) return undefined;
-  const info = s.handshake!;
-  const messages: { event: string; raw: Uint8Array }[] = [];
-  const asm = new HandshakeAssembler();
-  for (const r of recordsOf(concatBytes(fromPeer))) {
-    if (r.type === 20) break;
-    if (r.type === 22) asm.push(r.payload, (m) => messages.push({ event: handshakeTypeName(m.type) ?? 'unknown_handshake', raw: m.raw.slice() }));
+}
+
+/**
+ * A session for resumed scripts: a full handshake between the two (own seeds), then the session as each side
+ * keeps it, stamped with SESSION_CLOCK and (for 'ticket') sealed again under the script's fixed ticket key with
+ * seeded randomness, so that the ClientHello offering it is the same in every process.
+ */
+function prepareResumption(cfg: ScriptConfig): { client: ClientOptions; server: () => Partial<ServerOptions>; master: Uint8Array } | undefined {
+  const now = () => SESSION_CLOCK;
+  const keys = (label: string) => new TicketKeys({ keys: [ticketMaterial(cfg.name)], random: seededBytes(`${cfg.name}:${label}`), now });
+  const cache = new LruSessionCache({ now });
+  const seed = (r: Role) => `model:${cfg.name}:first:${r}`;
+  const c = new ClientConnection({ ...cfg.client, crypto: seededProvider(seed('client')) });
+  const s = new ServerConnection({ ...cfg.server, sessionCache: cache, ticketKeys: keys('first'), crypto: seededProvider(seed('server')) });
+  shuttle(c, s);
+  const session = c.events().find((e): e is Extract<ConnectionEvent, { type: 'session' }> => e.type === 'session')?.session;
+  const kept = session ? cache.get(session.sessionId) : undefined;
+  if (!session || !kept || c.state !== 'connected') return undefined;
+  const serverSession: TlsSession = { ...kept, createdAt: SESSION_CLOCK };
+  const clientSession: TlsSession =
+    cfg.resume === 'ticket'
+      ? { ...session, createdAt: SESSION_CLOCK, ticket: keys('reseal').seal(serverSession) }
+      : { ...session, createdAt: SESSION_CLOCK, ticket: undefined, ticketLifetime: undefined };
+  return {
+    client: { ...cfg.client, session: clientSession },
+    server: () => {
+      const sessionCache = new LruSessionCache({ now });
+      sessionCache.set(serverSession.sessionId, serverSession);
+      return { sessionCache, ticketKeys: keys('server') };
+    },
+    master: session.masterSecret.slice(),
+  };
+}
+
+/**
+ * Runs our client against our server with seeded crypto, the SUT being `sut`, and keeps what the peer
+ * needs. Returns undefined when the pair does not complete what the configuration asks.
+ */
+export function makeScript(cfg: ScriptConfig, sut: Role): Script | undefined {
+  const seed = (r: Role) => `model:${cfg.name}:${r}`;
+  let prep: ReturnType<typeof prepareResumption>;
+  try {
+    prep = cfg.resume ? prepareResumption(cfg) : undefined;
+  } catch {
+    return undefined;
   }
-  return { name: cfg.name, sut, make, messages, pms: captured.pms, suite: cipherSuiteByCode(info.cipherSuiteCode)!, ems: info.extendedMasterSecret };
+  if (cfg.resume && !prep) return undefined;
+  const clientOptions = prep?.client ?? cfg.client;
+  const serverOptions = (): ServerOptions => ({ ...cfg.server, ...(prep?.server() ?? {}) });
+  const make = (): Sut => {
+    const use: KeyUse = { created: 0, disposed: 0, operations: 0 };
+    const crypto = keyCounting(seededProvider(seed(sut)), use);
+    const conn = sut === 'client' ? new ClientConnection({ ...clientOptions, crypto }) : new ServerConnection({ ...serverOptions(), crypto });
+    return { conn, use };
+  };
+  const captured: Uint8Array[] = [];
+  const peerCrypto = premasterCapturing(seededProvider(seed(other(sut))), captured);
+  // What the peer sends, message by message, with the turn it went out in: turns count the deliveries
+  // between the two (and the renegotiation call), so one turn is one flight. -1: the client's constructor.
+  const sent: { raw?: Uint8Array; turn: number }[] = [];
+  let turn = -1;
+  let s: Connection;
+  let p: Connection;
+  let firstFlight: Uint8Array | undefined;
+  try {
+    s = make().conn;
+    if (sut === 'client') {
+      p = new ServerConnection({ ...serverOptions(), crypto: peerCrypto });
+    } else {
+      p = new ClientConnection({ ...clientOptions, crypto: peerCrypto });
+      firstFlight = p.takeOutgoing(); // the ClientHello, sent by the constructor: one record
+      sent.push({ raw: firstFlight.slice(5, 5 + ((firstFlight[3]! << 8) | firstFlight[4]!)), turn });
+    }
+  } catch {
+    return undefined;
+  }
+  const io = (p as unknown as { io: HandshakeIo }).io;
+  const sendHandshake = io.sendHandshake;
+  const sendCcs = io.sendChangeCipherSpec;
+  io.sendHandshake = (m) => {
+    sent.push({ raw: m.slice(), turn });
+    sendHandshake(m);
+  };
+  io.sendChangeCipherSpec = () => {
+    sent.push({ turn });
+    sendCcs();
+  };
+  const client = sut === 'client' ? s : p;
+  const server = sut === 'client' ? p : s;
+  const seen: ConnectionEvent[] = [];
+  const collect = () => seen.push(...client.events(), ...server.events());
+  let renegotiating = false;
+  try {
+    turn++;
+    if (firstFlight) server.receive(firstFlight);
+    for (let round = 0; round < 30; round++) {
+      collect();
+      if (cfg.renegotiate && !renegotiating && client.state === 'connected' && server.state === 'connected') {
+        renegotiating = true;
+        turn++;
+        if (sut === 'client') (server as ServerConnection).renegotiate(cfg.renegotiate.clientAuth ? { clientAuth: cfg.renegotiate.clientAuth } : {});
+        else (client as ClientConnection).renegotiate();
+      }
+      const a = client.takeOutgoing();
+      turn++;
+      if (a.length) server.receive(a);
+      const b = server.takeOutgoing();
+      turn++;
+      if (b.length) client.receive(b);
+      if (a.length === 0 && b.length === 0 && (!cfg.renegotiate || renegotiating)) break;
+    }
+    collect();
+  } catch {
+    return undefined;
+  }
+  if (client.state !== 'connected' || server.state !== 'connected') return undefined;
+  if (cfg.renegotiate && seen.filter((e) => e.type === 'renegotiated').length !== 2) return undefined;
+
+  // The peer's messages, handshake by handshake: each ends with the one message after its ChangeCipherSpec
+  // (its Finished); HelloRequest belongs to none.
+  const out: { messages: ScriptMessage[]; ccsTurn: number | undefined; turns: number[] }[] = [];
+  let phase: 'messages' | 'finished' | 'done' = 'done';
+  for (const x of sent) {
+    if (!x.raw) {
+      out.at(-1)!.ccsTurn = x.turn;
+      phase = 'finished';
+      continue;
+    }
+    if (x.raw[0] === HandshakeType.hello_request) continue;
+    if (phase === 'finished') {
+      phase = 'done';
+      continue;
+    }
+    if (phase === 'done') {
+      out.push({ messages: [], ccsTurn: undefined, turns: [] });
+      phase = 'messages';
+    }
+    const h = out.at(-1)!;
+    if (!h.turns.includes(x.turn)) h.turns.push(x.turn);
+    h.messages.push({ event: handshakeTypeName(x.raw[0]!) ?? 'unknown_handshake', raw: x.raw, flight: h.turns.indexOf(x.turn) });
+  }
+  const resumed = prep !== undefined;
+  let full = 0;
+  const handshakes: ScriptHandshake[] = out.map((h, i) => ({
+    messages: h.messages,
+    ccsFlight: h.ccsTurn !== undefined && h.turns.includes(h.ccsTurn) ? h.turns.indexOf(h.ccsTurn) : h.turns.length,
+    pms: i === 0 && resumed ? undefined : captured[full++],
+  }));
+  if (handshakes.length === 0 || handshakes.some((h, i) => h.pms === undefined && !(i === 0 && resumed))) return undefined;
+  const first = seen.find((e): e is Extract<ConnectionEvent, { type: 'handshake' }> => e.type === 'handshake')!.info;
+  if (first.resumed !== resumed) return undefined;
+  return {
+    name: cfg.name,
+    sut,
+    make,
+    handshakes,
+    messages: handshakes[0]!.messages,
+    sessionMaster: prep?.master,
+    clientKey: sut === 'server' ? cfg.client.credentials?.[0]?.key : undefined,
+    suite: cipherSuiteByCode(first.cipherSuiteCode)!,
+    ems: first.extendedMasterSecret,
+    resumed,
+  };
 }
 
 /** One script per key exchange our two sides complete a handshake with (so new key exchanges join in). */
@@ -163,11 +356,13 @@ export function scriptsFor(sut: Role, base: { client: ClientOptions; server: Ser
     out.push(s);
   }
   // The first suite again without the extended master secret (RFC 7627): the other master-secret derivation.
+  // Without EMS the server issues no ticket (so no NewSessionTicket state); and the client here takes no
+  // renegotiation (renegotiation: false), so a HelloRequest in 'connected' is ignored, the other branch.
   const first = out[0];
   if (first) {
     const s = makeScript({
       name: `${first.suite.iana} without EMS`,
-      client: { ...base.client, cipherSuites: [first.suite.iana], extendedMasterSecret: false },
+      client: { ...base.client, cipherSuites: [first.suite.iana], extendedMasterSecret: false, renegotiation: false },
       server: { ...base.server, cipherSuites: [first.suite.iana] },
     }, sut);
     if (s && !s.ems) out.push(s);
@@ -188,13 +383,18 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 // ---- inputs ---------------------------------------------------------------------------------------------
 
 export type Input =
-  /** A handshake message of the type named by its machine event; broken: malformed or (Finished) wrong. */
-  | { readonly kind: 'handshake'; readonly event: string; readonly broken: boolean }
+  /**
+   * A handshake message of the type named by its machine event; broken: malformed or (Finished) wrong;
+   * empty: the body of a message that carries nothing (a Certificate with no certificates).
+   */
+  | { readonly kind: 'handshake'; readonly event: string; readonly broken: boolean; readonly empty?: boolean }
   | { readonly kind: 'change_cipher_spec' }
   | { readonly kind: 'application_data' }
   | { readonly kind: 'alert'; readonly level: 1 | 2; readonly description: number }
   | { readonly kind: 'empty'; readonly contentType: number }
-  | { readonly kind: 'malformed'; readonly what: 'content_type' | 'overflow' | 'alert_length' | 'tampered' };
+  | { readonly kind: 'malformed'; readonly what: 'content_type' | 'overflow' | 'alert_length' | 'tampered' }
+  /** The application calls renegotiate() on the SUT (not bytes: the API's way into a renegotiation). */
+  | { readonly kind: 'api'; readonly call: 'renegotiate' };
 
 const CONTENT = { change_cipher_spec: 20, alert: 21, handshake: 22, application_data: 23 } as const;
 
@@ -208,7 +408,7 @@ export function machineEvent(i: Input): string | undefined {
 export function inputName(i: Input): string {
   switch (i.kind) {
     case 'handshake':
-      return `${i.event}${i.broken ? '(broken)' : ''}`;
+      return `${i.event}${i.broken ? '(broken)' : ''}${i.empty ? '(empty)' : ''}`;
     case 'change_cipher_spec':
     case 'application_data':
       return i.kind;
@@ -218,17 +418,24 @@ export function inputName(i: Input): string {
       return `record:empty:${Object.entries(CONTENT).find(([, v]) => v === i.contentType)![0]}`;
     case 'malformed':
       return `record:malformed:${i.what}`;
+    case 'api':
+      return `api:${i.call}`;
   }
 }
 
-/** Every input: each handshake type of the codec (and an unknown one) well-formed and broken, and the rest. */
+/**
+ * Every input: each handshake type of the codec (and an unknown one) well-formed and broken, an empty
+ * Certificate (what a client without a certificate sends), the rest of the records, and renegotiate().
+ */
 export function alphabet(): Input[] {
   const hs = [...Object.keys(HandshakeType), 'unknown_handshake'];
   return [
     ...hs.flatMap((event) => [{ kind: 'handshake' as const, event, broken: false }, { kind: 'handshake' as const, event, broken: true }]),
+    { kind: 'handshake', event: 'certificate', broken: false, empty: true },
     { kind: 'change_cipher_spec' },
     { kind: 'application_data' },
     { kind: 'alert', level: 1, description: 90 }, // user_canceled, warning
+    { kind: 'alert', level: 1, description: 100 }, // no_renegotiation, warning: a declined renegotiation
     { kind: 'alert', level: 1, description: 0 }, // close_notify
     { kind: 'alert', level: 2, description: 40 }, // handshake_failure, fatal
     ...Object.values(CONTENT).map((contentType) => ({ kind: 'empty' as const, contentType })),
@@ -236,6 +443,7 @@ export function alphabet(): Input[] {
     { kind: 'malformed', what: 'overflow' },
     { kind: 'malformed', what: 'alert_length' },
     { kind: 'malformed', what: 'tampered' },
+    { kind: 'api', call: 'renegotiate' },
   ];
 }
 
@@ -277,80 +485,176 @@ function frame(type: number, body: Uint8Array): Uint8Array {
 
 // ---- the peer -------------------------------------------------------------------------------------------
 
+/** What the peer knows of the handshake in progress. */
+interface PeerHandshake {
+  readonly transcript: Uint8Array[];
+  clientRandom: Uint8Array | undefined;
+  clientSessionId: Uint8Array | undefined;
+  serverRandom: Uint8Array | undefined;
+  suite: CipherSuite | undefined;
+  ems: boolean;
+  etm: boolean;
+  master: Uint8Array | undefined;
+  /** The key block of this handshake, once derived (in force from each side's ChangeCipherSpec). */
+  keys: KeyBlock | undefined;
+  /** Whose Finished has been seen. */
+  readonly finished: Set<Role>;
+  /** Their verify_data (RFC 5746 binds the next handshake to them). */
+  readonly verifyData: { client?: Uint8Array; server?: Uint8Array };
+}
+
+const freshHandshake = (): PeerHandshake => ({
+  transcript: [], clientRandom: undefined, clientSessionId: undefined, serverRandom: undefined, suite: undefined,
+  ems: false, etm: false, master: undefined, keys: undefined, finished: new Set(), verifyData: {},
+});
+
 export class ScriptedPeer {
   readonly role: Role;
   private readonly provider = wasmProvider;
-  private readonly transcript: Uint8Array[] = [];
-  private clientRandom: Uint8Array | undefined;
-  private serverRandom: Uint8Array | undefined;
-  private suite: CipherSuite | undefined;
-  private ems = false;
-  private master: Uint8Array | undefined;
-  private keys: KeyBlock | undefined;
+  private hs: PeerHandshake = freshHandshake();
+  /** The verify_data of the last completed handshake. */
+  private previous: PeerHandshake['verifyData'] = {};
+  /** Which handshake of the connection is in progress (0: the first; then each renegotiation). */
+  private index = 0;
   private writeProtector: RecordProtector = new NullProtector();
   private readonly writeSeq = new SequenceNumber();
   private readonly reader = new RecordLayer();
   private readonly assembler = new HandshakeAssembler();
   private readFailed = false;
-  /** The peer's own ChangeCipherSpec went out: what it sends now is protected (when it knows keys). */
+  /** The peer's own ChangeCipherSpec went out (in some handshake). */
   writeProtected = false;
 
   constructor(readonly script: Script) {
     this.role = other(script.sut);
   }
 
-  /** Has the peer derived the session keys from the exchange so far? */
+  /** Has the peer derived the keys of the handshake in progress? */
   get hasKeys(): boolean {
-    return this.keys !== undefined;
+    return this.hs.keys !== undefined;
+  }
+
+  /** Are the peer's records protected now (its ChangeCipherSpec went out with keys it knew)? */
+  get protectedWrites(): boolean {
+    return !(this.writeProtector instanceof NullProtector);
+  }
+
+  /** The recorded handshake the one in progress corresponds to (the last one when the script has no more). */
+  private get recorded(): ScriptHandshake {
+    const hs = this.script.handshakes;
+    return hs[Math.min(this.index, hs.length - 1)]!;
   }
 
   private hash(): Uint8Array {
-    const h = this.provider.hash(this.suite!.prf);
-    for (const m of this.transcript) h.update(m);
+    const h = this.provider.hash(this.hs.suite!.prf);
+    for (const m of this.hs.transcript) h.update(m);
     const d = h.digest();
     h.dispose();
     return d;
   }
 
+  /** A ClientHello once both Finished messages of the handshake in progress were seen: a renegotiation. */
+  private maybeNextHandshake(type: number): void {
+    if (type !== HandshakeType.client_hello || this.hs.finished.size < 2) return;
+    this.previous = this.hs.verifyData;
+    this.hs = freshHandshake();
+    this.index++;
+  }
+
+  /**
+   * A renegotiation's hello carries the verify_data of the previous handshake's Finished messages (RFC 5746
+   * §3.4-3.7) as they really were: the recorded ones may differ (an RSA ClientKeyExchange is randomized, so
+   * the transcript, so the Finished). The recorded hello is sent with the extension's value made right.
+   */
+  private renegotiationBinding(raw: Uint8Array): Uint8Array {
+    const prev = this.previous;
+    if (this.index === 0 || !prev.client) return raw;
+    const type = raw[0]!;
+    const value = type === HandshakeType.client_hello ? prev.client : concatBytes([prev.client, prev.server ?? new Uint8Array(0)]);
+    const fix = <T extends { readonly extensions: readonly { readonly type: number; readonly data: Uint8Array }[] }>(m: T): T => ({
+      ...m,
+      extensions: m.extensions.map((e) => (e.type === ExtensionType.renegotiation_info ? { type: e.type, data: u8(value.length, value) } : e)),
+    });
+    try {
+      if (type === HandshakeType.client_hello) return frame(type, encodeClientHello(fix(decodeClientHello(raw.subarray(4)))));
+      if (type === HandshakeType.server_hello) return frame(type, encodeServerHello(fix(decodeServerHello(raw.subarray(4)))));
+    } catch {
+      // not decodable: sent as recorded
+    }
+    return raw;
+  }
+
+  private derive(master: Uint8Array): void {
+    const h = this.hs;
+    h.master = master;
+    h.keys = keyBlock(this.provider, h.suite!, master, h.clientRandom!, h.serverRandom!);
+  }
+
   /** Adds a handshake message seen in either direction; the hellos and ClientKeyExchange drive the keys. */
-  private note(raw: Uint8Array): void {
+  private note(raw: Uint8Array, from: Role = this.role): void {
     const type = raw[0]!;
     if (type === HandshakeType.hello_request) return; // never hashed (RFC 5246 §7.4.1.1)
-    this.transcript.push(raw.slice());
+    this.maybeNextHandshake(type);
+    const h = this.hs;
+    h.transcript.push(raw.slice());
     const body = raw.subarray(4);
     try {
-      if (type === HandshakeType.client_hello && !this.clientRandom) this.clientRandom = body.slice(2, 34);
-      if (type === HandshakeType.server_hello && !this.serverRandom) {
+      if (type === HandshakeType.client_hello && !h.clientRandom) {
+        h.clientRandom = body.slice(2, 34);
+        h.clientSessionId = body.slice(35, 35 + body[34]!);
+      }
+      if (type === HandshakeType.server_hello && !h.serverRandom) {
         const sh = decodeServerHello(body);
-        this.serverRandom = sh.random.slice();
-        this.suite = cipherSuiteByCode(sh.cipherSuite);
-        this.ems = sh.extensions.some((e) => e.type === ExtensionType.extended_master_secret);
+        h.serverRandom = sh.random.slice();
+        h.suite = cipherSuiteByCode(sh.cipherSuite);
+        h.ems = sh.extensions.some((e) => e.type === ExtensionType.extended_master_secret);
+        h.etm = sh.extensions.some((e) => e.type === ExtensionType.encrypt_then_mac) && h.suite?.mac !== 'AEAD';
+        // RFC 5246 §7.4.1.3: the session ID we offered, echoed: the abbreviated handshake of that session.
+        const id = h.clientSessionId;
+        const echoed = id !== undefined && id.length > 0 && sh.sessionId.length === id.length && sh.sessionId.every((b, i) => b === id[i]);
+        if (echoed && this.script.sessionMaster && h.suite && h.clientRandom) this.derive(this.script.sessionMaster.slice());
       }
     } catch {
       // a broken hello: the SUT refuses it, nothing to derive
     }
-    if (type === HandshakeType.client_key_exchange && !this.master && this.suite && this.clientRandom && this.serverRandom) {
-      const pms = this.script.pms;
-      this.master = masterSecret(this.provider, this.suite, pms, this.ems
+    const pms = this.recorded.pms;
+    if (type === HandshakeType.client_key_exchange && !h.master && pms && h.suite && h.clientRandom && h.serverRandom) {
+      this.derive(masterSecret(this.provider, h.suite, pms, h.ems
         ? { ems: true, sessionHash: this.hash() }
-        : { ems: false, clientRandom: this.clientRandom, serverRandom: this.serverRandom });
-      this.keys = keyBlock(this.provider, this.suite, this.master, this.clientRandom, this.serverRandom);
+        : { ems: false, clientRandom: h.clientRandom, serverRandom: h.serverRandom }));
+    }
+    if (type === HandshakeType.finished) {
+      h.finished.add(from);
+      h.verifyData[from] = body.slice();
     }
   }
 
   /** The handshake message (header included) the peer sends for `event`. */
-  message(event: string, broken: boolean): Uint8Array {
+  message(event: string, broken: boolean, empty = false): Uint8Array {
     const type = event === 'unknown_handshake' ? 99 : HandshakeType[event as keyof typeof HandshakeType];
+    const h = this.hs;
     if (event === 'finished') {
       // verify_data over the transcript as it really is (RFC 5246 §7.4.9); broken: one bit off.
-      const vd = this.master ? finishedVerifyData(this.provider, this.suite!, this.master, this.role, this.hash()) : new Uint8Array(12);
+      const vd = h.master ? finishedVerifyData(this.provider, h.suite!, h.master, this.role, this.hash()) : new Uint8Array(12);
       if (broken) vd[0]! ^= 0x01;
       return frame(type, vd);
     }
-    const genuine = this.script.messages.find((m) => m.event === event);
-    const body = genuine ? genuine.raw.subarray(4) : syntheticBody(event);
+    const genuine = empty ? undefined : this.recorded.messages.find((m) => m.event === event);
+    if (event === 'certificate_verify' && genuine && !broken && this.script.clientKey) return this.certificateVerify(genuine.raw);
+    const body = genuine ? this.renegotiationBinding(genuine.raw).subarray(4) : syntheticBody(event);
     if (!broken) return frame(type, body);
     return frame(type, body.length ? body.subarray(0, body.length - 1) : u8(0));
+  }
+
+  /**
+   * CertificateVerify (RFC 5246 §7.4.8) signed now over the transcript so far, with the scheme of the genuine
+   * one: the SUT's own messages may differ from the genuine run's (randomized signatures), the peer's must
+   * follow them. `tamper`: a signature that does not verify (one bit off).
+   */
+  certificateVerify(genuine: Uint8Array = this.recorded.messages.find((m) => m.event === 'certificate_verify')!.raw, tamper = false): Uint8Array {
+    const scheme = (genuine[4]! << 8) | genuine[5]!;
+    const signature = sign(this.provider, this.script.clientKey!, scheme, concatBytes(this.hs.transcript));
+    if (tamper) signature[signature.length >> 1]! ^= 0x01;
+    return frame(HandshakeType.certificate_verify, u8(scheme >> 8, scheme & 0xff, signature.length >> 8, signature.length & 0xff, signature));
   }
 
   /** Handshake messages the SUT sent, in order (header included). */
@@ -358,6 +662,7 @@ export class ScriptedPeer {
 
   /** Sends a handshake message of the test's own making (hashed like any other). */
   handshake(raw: Uint8Array): Uint8Array {
+    this.maybeNextHandshake(raw[0]!);
     this.note(raw);
     return this.seal(CONTENT.handshake, raw);
   }
@@ -376,14 +681,17 @@ export class ScriptedPeer {
   send(i: Input): Uint8Array {
     switch (i.kind) {
       case 'handshake': {
-        const raw = this.message(i.event, i.broken);
+        const type = i.event === 'unknown_handshake' ? 99 : HandshakeType[i.event as keyof typeof HandshakeType];
+        this.maybeNextHandshake(type); // a renegotiating ClientHello is the next recorded handshake's
+        const raw = this.message(i.event, i.broken, i.empty);
         this.note(raw);
         return this.seal(CONTENT.handshake, raw);
       }
       case 'change_cipher_spec': {
         const rec = this.seal(CONTENT.change_cipher_spec, u8(1));
-        if (this.keys) {
-          this.writeProtector = protectorFor(this.provider, this.suite!, this.keys[this.role]);
+        const h = this.hs;
+        if (h.keys) {
+          this.writeProtector = protectorFor(this.provider, h.suite!, h.keys[this.role], h.etm);
           this.writeSeq.reset();
         }
         this.writeProtected = true;
@@ -395,6 +703,8 @@ export class ScriptedPeer {
         return this.seal(CONTENT.alert, u8(i.level, i.description));
       case 'empty':
         return this.seal(i.contentType, new Uint8Array(0));
+      case 'api':
+        return new Uint8Array(0);
       case 'malformed':
         switch (i.what) {
           case 'content_type':
@@ -429,14 +739,16 @@ export class ScriptedPeer {
             this.assembler.push(ev.payload, (m) => {
               out.push(`hs:${handshakeTypeName(m.type) ?? m.type}`);
               this.received.push(m.raw.slice());
-              this.note(m.raw.slice());
+              this.note(m.raw.slice(), this.script.sut);
             });
             break;
-          case 'change_cipher_spec':
+          case 'change_cipher_spec': {
             out.push('ccs');
-            if (!this.keys) throw new Error('the SUT changed cipher before the peer could derive keys');
-            this.reader.changeReadCipher(protectorFor(this.provider, this.suite!, this.keys[this.script.sut]));
+            const h = this.hs;
+            if (!h.keys) throw new Error('the SUT changed cipher before the peer could derive keys');
+            this.reader.changeReadCipher(protectorFor(this.provider, h.suite!, h.keys[this.script.sut], h.etm));
             break;
+          }
           case 'alert':
             out.push(`alert:${ev.level === 2 ? 'fatal' : 'warning'}:${alertName(ev.description) ?? ev.description}`);
             break;
@@ -460,6 +772,8 @@ export interface StepResult {
   readonly out: string[];
   readonly events: ConnectionEvent[];
   readonly bytes: number;
+  /** An API input threw (the connection refused the call). */
+  readonly threw?: unknown;
 }
 
 export class Run {
@@ -478,14 +792,22 @@ export class Run {
     this.first = this.drain();
   }
 
-  private drain(): StepResult {
+  private drain(threw?: unknown): StepResult {
     const events = this.sut.events();
     if (this.echo) for (const e of events) if (e.type === 'data') this.sut.write(e.data);
     const b = this.sut.takeOutgoing();
-    return { out: this.peer.observe(b), events, bytes: b.length };
+    return { out: this.peer.observe(b), events, bytes: b.length, ...(threw !== undefined ? { threw } : {}) };
   }
 
   step(i: Input): StepResult {
+    if (i.kind === 'api') {
+      try {
+        (this.sut as ClientConnection).renegotiate();
+      } catch (e) {
+        return this.drain(e);
+      }
+      return this.drain();
+    }
     this.sut.receive(this.peer.send(i));
     return this.drain();
   }
