@@ -1,15 +1,19 @@
 // npm run bench: every figure set of docs/benchmarks.md in one run, then the report. Each benchmark runs
 // in its own process, one after the other (never two at once: they would measure each other).
-//   npm run bench [-- --quick] [-- --no-build] [-- --only=handshake,bulk,...]
+//   npm run bench [-- --quick] [-- --no-build] [-- --only=handshake,bulk,...] [-- --out=DIR]
 // --quick: short runs (fewer rounds, smaller transfers, 200 idle connections) to check the machinery.
 // --no-build: use the packages' dist as it is (default: `npm run build` first, so dist matches the source).
+// --out=DIR: results to DIR and the report to DIR/docs instead of bench/results and docs/ (for a --quick
+//   check that must not replace the committed figures); passed on as SANSTLS_BENCH_OUT.
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ROOT } from './lib/stats.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const out = args.find((a) => a.startsWith('--out='))?.slice(6);
+if (out) process.env.SANSTLS_BENCH_OUT = resolve(out); // every step (and the report) inherits it
 const flags = quick ? ['--quick'] : [];
 const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
 

@@ -1,11 +1,11 @@
 // npm run bench:crypto — record-crypto throughput of sanstls (WASM) against the libraries people would
 // otherwise pick, all measured in this one process and run. Writes bench/results/crypto.json and
-// docs/crypto-bench.svg, and prints the ratios the foundation issue sets as targets.
+// docs/crypto-bench.svg (under DIR and DIR/docs with --out=DIR or SANSTLS_BENCH_OUT, see lib/stats.ts), and
+// prints the ratios the foundation issue sets as targets.
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { sha256 as nSha256, sha384 as nSha384, sha512 as nSha512 } from '@noble/hashes/sha2.js';
@@ -16,8 +16,8 @@ import forge from 'node-forge';
 import * as S from '@sanstls/crypto';
 import { compare, type Op } from './lib/measure.js';
 import { barChart } from './lib/svg.js';
+import { DOCS, RESULTS } from './lib/stats.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const opts = quick ? { rounds: 3, ms: 30, warmupMs: 50 } : { rounds: 7, ms: 60, warmupMs: 150 };
 const SIZES = [16384, 1024];
@@ -322,14 +322,14 @@ for (const t of targets) {
 }
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
-mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(join(root, 'bench', 'results', 'crypto.json'), JSON.stringify(rows.map(({ primitive, op, bytes, impl, mbps }) => ({ primitive, op, bytes, impl, mbps })), null, 1) + '\n');
-writeFileSync(join(root, 'bench', 'results', 'crypto-run.json'), JSON.stringify({ machine, date: new Date().toISOString(), instantiateMs: +initMs.toFixed(2), opts, rows, targets }, null, 1) + '\n');
-mkdirSync(join(root, 'docs'), { recursive: true });
+mkdirSync(RESULTS, { recursive: true });
+writeFileSync(join(RESULTS, 'crypto.json'), JSON.stringify(rows.map(({ primitive, op, bytes, impl, mbps }) => ({ primitive, op, bytes, impl, mbps })), null, 1) + '\n');
+writeFileSync(join(RESULTS, 'crypto-run.json'), JSON.stringify({ machine, date: new Date().toISOString(), quick, instantiateMs: +initMs.toFixed(2), opts, rows, targets }, null, 1) + '\n');
+mkdirSync(DOCS, { recursive: true });
 const chart = barChart(
   `Record crypto throughput, 16 KiB, MB/s (log scale) — ${machine}`,
   'MB/s',
   rows.filter((r) => r.bytes === 16384 && !r.op.endsWith('in-place')).map((r) => ({ group: `${r.primitive} ${r.op}`, impl: r.impl, value: r.mbps })),
 );
-writeFileSync(join(root, 'docs', 'crypto-bench.svg'), chart);
-console.log('\nwrote bench/results/crypto.json, bench/results/crypto-run.json, docs/crypto-bench.svg');
+writeFileSync(join(DOCS, 'crypto-bench.svg'), chart);
+console.log(`\nwrote ${join(RESULTS, 'crypto.json')}, ${join(RESULTS, 'crypto-run.json')}, ${join(DOCS, 'crypto-bench.svg')}`);

@@ -1,15 +1,17 @@
-// Where a sanstls handshake's time goes: runs bench/profile-loop.ts under `node --cpu-prof` for sanstls
-// (WASM crypto) as the client against a node:tls server and as the server against a node:tls client, for
-// both key types, so that each profile's sanstls share belongs to one side. Summarizes every profile into
-// the top self-time functions and a breakdown by area (noble-curves, xstate, the WASM module, …); writes
-// bench/results/profile.json. The raw .cpuprofile files stay in bench/results/profiles/ (open them in
-// Chrome DevTools) but are not committed material.
-//   tsx bench/profile.ts [--quick]
+// Where a sanstls handshake's time goes: runs bench/profile-loop.ts under `node --cpu-prof` for sanstls as
+// the client against a node:tls server and as the server against a node:tls client, so that each profile's
+// sanstls share belongs to one side: full handshakes with WASM crypto for both key types, full ECDSA
+// handshakes with the node:crypto provider, and abbreviated handshakes (ticket resumption, WASM). Summarizes
+// every profile into the top self-time functions, a breakdown by area (noble-curves, xstate, the WASM
+// module, …) and the inclusive time of the handshake's operations; writes bench/results/profile.json. The
+// raw .cpuprofile files stay in bench/results/profiles/ (open them in Chrome DevTools) but are not
+// committed material.
+//   tsx bench/profile.ts [--quick] [--out=DIR]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { makePki } from './lib/pki.js';
-import type { KeyType, Stack } from './lib/impls.js';
+import type { KeyType, Resume, Stack } from './lib/impls.js';
 import { quick, RESULTS, ROOT, writeResult } from './lib/stats.js';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }
@@ -20,7 +22,7 @@ export function area(url: string, name: string): string {
   if (name === '(garbage collector)') return 'GC';
   if (name === '(program)' || name === '(idle)' || name === '(root)') return name;
   if (url.startsWith('wasm://')) return 'WASM module (@sanstls/crypto)';
-  if (url.includes('@noble/curves')) return '@noble/curves (ECDHE, ECDSA)';
+  if (url.includes('@noble/curves')) return '@noble/curves (elliptic curves in JS)';
   if (url.includes('@noble/hashes')) return '@noble/hashes';
   if (url.includes('/xstate/')) return 'xstate';
   for (const pkg of ['core', 'crypto', 'x509', 'node']) {
@@ -34,12 +36,16 @@ export function area(url: string, name: string): string {
 
 /** Operations of a handshake, by the frames that do them: inclusive time (a sample counts once per label). */
 const OPERATIONS: { label: string; name: RegExp; url: RegExp }[] = [
-  { label: 'ECDHE key generation (core generateEcdhe → noble)', name: /^generateEcdhe$/, url: /core/ },
-  { label: 'ECDHE shared secret (core ecdheSharedSecret → noble)', name: /^ecdheSharedSecret$/, url: /core/ },
+  { label: 'connection set-up (core ClientConnection / ServerConnection)', name: /^(ClientConnection|ServerConnection)$/, url: /core/ },
+  { label: 'ECDHE key generation (core generateEcdhe → noble or provider)', name: /^generateEcdhe$/, url: /core/ },
+  { label: 'ECDHE shared secret (core ecdheSharedSecret → noble or provider)', name: /^ecdheSharedSecret$/, url: /core/ },
   { label: 'ServerKeyExchange signing (core sign)', name: /^sign$/, url: /packages\/core|@sanstls\/core/ },
   { label: 'ServerKeyExchange signature check (core verify)', name: /^verify$/, url: /packages\/core|@sanstls\/core/ },
   { label: 'certificate chain verification (x509 verifyChain)', name: /^verifyChain$/, url: /x509/ },
   { label: 'certificate parsing (x509 parseCertificate, all calls)', name: /^parseCertificate$/, url: /x509/ },
+  { label: 'resumed session: chain checked again (@sanstls/node #recheckResumed)', name: /recheckResumed$/, url: /packages\/node|@sanstls\/node/ },
+  { label: 'server session lookup (core findResumption: cache or ticket)', name: /^findResumption$/, url: /core/ },
+  { label: 'session encoding (core encodeSession / decodeSession)', name: /^(encodeSession|decodeSession)$/, url: /core/ },
   { label: 'TLS PRF: master secret, key block, Finished', name: /^(masterSecret|keyBlock|finishedVerifyData)$/, url: /core/ },
   { label: 'record protection set-up (AEAD key objects)', name: /^(AesGcm|ChaCha20Poly1305|NativeAead)$/, url: /crypto|node/ },
 ];
@@ -92,7 +98,7 @@ function summarize(p: Profile, from: number, to: number, top = 20) {
     for (const l of labels(id)) ops.set(l, (ops.get(l) ?? 0) + us);
   }
   return {
-    operations: OPERATIONS.map((o) => ({ operation: o.label, ms: +((ops.get(o.label) ?? 0) / 1000).toFixed(0), pct: pct(ops.get(o.label) ?? 0) })),
+    operations: OPERATIONS.map((o) => ({ operation: o.label, ms: +((ops.get(o.label) ?? 0) / 1000).toFixed(1), pct: pct(ops.get(o.label) ?? 0) })),
     busyMs: +(total / 1000).toFixed(0),
     areas: [...areas].sort((a, b) => b[1] - a[1]).map(([a, us]) => ({ area: a, ms: +(us / 1000).toFixed(0), pct: pct(us) })),
     top: [...fns.values()].sort((a, b) => b.us - a.us).slice(0, top).map((f) => ({ name: f.name, where: f.where, area: f.area, ms: +(f.us / 1000).toFixed(0), pct: pct(f.us) })),
@@ -118,23 +124,28 @@ const ms = quick ? 1500 : 5000;
 const dir = join(RESULTS, 'profiles');
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
-const cases: { key: KeyType; server: Stack; client: Stack; side: string }[] = [
-  { key: 'ecdsa', server: 'node:tls', client: 'sanstls-wasm', side: 'client' },
-  { key: 'ecdsa', server: 'sanstls-wasm', client: 'node:tls', side: 'server' },
-  { key: 'rsa', server: 'node:tls', client: 'sanstls-wasm', side: 'client' },
-  { key: 'rsa', server: 'sanstls-wasm', client: 'node:tls', side: 'server' },
+type Provider = 'wasm' | 'native';
+const cases: { key: KeyType; server: Stack; client: Stack; side: 'client' | 'server'; provider: Provider; resume?: Resume }[] = [
+  { key: 'ecdsa', server: 'node:tls', client: 'sanstls-wasm', side: 'client', provider: 'wasm' },
+  { key: 'ecdsa', server: 'sanstls-wasm', client: 'node:tls', side: 'server', provider: 'wasm' },
+  { key: 'rsa', server: 'node:tls', client: 'sanstls-wasm', side: 'client', provider: 'wasm' },
+  { key: 'rsa', server: 'sanstls-wasm', client: 'node:tls', side: 'server', provider: 'wasm' },
+  { key: 'ecdsa', server: 'node:tls', client: 'sanstls-native', side: 'client', provider: 'native' },
+  { key: 'ecdsa', server: 'sanstls-native', client: 'node:tls', side: 'server', provider: 'native' },
+  { key: 'ecdsa', server: 'node:tls', client: 'sanstls-wasm', side: 'client', provider: 'wasm', resume: 'ticket' },
+  { key: 'ecdsa', server: 'sanstls-wasm', client: 'node:tls', side: 'server', provider: 'wasm', resume: 'ticket' },
 ];
 const profiles = [];
 for (const c of cases) {
-  const name = `${c.key}-sanstls-${c.side}`;
+  const name = `${c.key}-sanstls-${c.provider}-${c.side}${c.resume ? `-resume-${c.resume}` : ''}`;
   const before = new Set(readdirSync(dir));
-  const out = execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`, '--import', 'tsx', join(ROOT, 'bench', 'profile-loop.ts'), pki.dir, c.key, c.server, c.client, String(ms)], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`, '--import', 'tsx', join(ROOT, 'bench', 'profile-loop.ts'), pki.dir, c.key, c.server, c.client, String(ms), ...(c.resume ? [c.resume] : [])], { cwd: ROOT, encoding: 'utf8' });
   const run = JSON.parse(out.trim().split('\n').pop()!) as { handshakes: number; cpuMs: number; from: number; to: number };
   const file = readdirSync(dir).find((f) => !before.has(f) && f.startsWith(name))!;
   const s = summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile, run.from, run.to);
-  profiles.push({ ...c, name, handshakes: run.handshakes, msPerHandshake: +(run.cpuMs / run.handshakes).toFixed(2), file: `bench/results/profiles/${file}`, ...s });
+  profiles.push({ ...c, name, handshakes: run.handshakes, msPerHandshake: +(run.cpuMs / run.handshakes).toFixed(2), file: relative(ROOT, join(dir, file)), ...s });
   console.log(`\n== ${name}: ${run.handshakes} handshakes, ${(run.cpuMs / run.handshakes).toFixed(2)} CPU ms each (both ends)`);
-  for (const o of s.operations) console.log(`  ${String(o.pct).padStart(5)}%  incl. ${o.operation}`);
+  for (const o of s.operations) if (o.pct > 0) console.log(`  ${String(o.pct).padStart(5)}%  incl. ${o.operation}`);
   for (const a of s.areas.slice(0, 8)) console.log(`  ${String(a.pct).padStart(5)}%  ${a.area}`);
   for (const f of s.top.slice(0, 12)) console.log(`  ${String(f.pct).padStart(5)}%  ${f.name}  ${f.where}`);
 }

@@ -1,11 +1,19 @@
 // Small statistics and bookkeeping shared by the end-to-end benchmarks.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const RESULTS = join(ROOT, 'bench', 'results');
+const DEFAULT_RESULTS = join(ROOT, 'bench', 'results');
+/**
+ * Where results go: bench/results (the committed figures) unless `--out=DIR` or SANSTLS_BENCH_OUT names
+ * another directory, e.g. for a `--quick` check that must not replace the committed figures. With another
+ * directory the report (bench/report.ts) writes its benchmarks.md and charts under DIR/docs too.
+ */
+const out = process.argv.find((a) => a.startsWith('--out='))?.slice(6) ?? process.env.SANSTLS_BENCH_OUT;
+export const RESULTS = out ? resolve(out) : DEFAULT_RESULTS;
+export const DOCS = RESULTS === DEFAULT_RESULTS ? join(ROOT, 'docs') : join(RESULTS, 'docs');
 
 export interface Spread { median: number; min: number; max: number; runs: number }
 
