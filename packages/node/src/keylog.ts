@@ -22,6 +22,10 @@ export function observeMasterSecret(base: CryptoProvider, onLine: (line: string)
     hash: (a) => base.hash(a),
     hmac: (a, k) => base.hmac(a, k),
     randomBytes: (n) => base.randomBytes(n),
+    // Public-key operations pass through untouched (present only when the base provider has them).
+    ...(base.ecdh ? { ecdh: base.ecdh.bind(base) } : {}),
+    ...(base.dh ? { dh: base.dh.bind(base) } : {}),
+    ...(base.signatures ? { signatures: base.signatures } : {}),
     prf(algorithm, secret, label, seed, length) {
       if (label === 'key expansion' && seed.length === 2 * RANDOM_LENGTH) {
         // Format now: the core wipes the master secret once the handshake is done.
