@@ -1,8 +1,8 @@
 // connect() and upgrade(): the client entry points, shaped like node:tls.connect.
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { ConnectOptions } from './options.js';
-import { TLSSocket, type TLSSocketOptions } from './socket.js';
+import { prepareServer, type ConnectOptions, type PreparedServer } from './options.js';
+import { kPreparedServer, TLSSocket, type TLSSocketOptions } from './socket.js';
 
 type SecureConnectListener = () => void;
 
@@ -76,6 +76,10 @@ export interface UpgradeOptions extends TLSSocketOptions {
  * it yet). The TLS stream owns the socket from now on: its end and destroy end and destroy the socket.
  */
 export function upgrade(socket: Duplex, options: UpgradeOptions = {}): TLSSocket {
-  if (options.isServer) return new TLSSocket(socket, { ...options, isServer: true });
+  if (options.isServer) {
+    // Connections upgraded with one options object share its session cache and ticket keys.
+    const o: TLSSocketOptions & { [kPreparedServer]: PreparedServer } = { ...options, isServer: true, [kPreparedServer]: prepareServer(options) };
+    return new TLSSocket(socket, o);
+  }
   return connect({ ...options, socket } as ConnectOptions);
 }

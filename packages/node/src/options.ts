@@ -1,13 +1,21 @@
 // node:tls-style options and their translation into the core's ClientOptions / ServerOptions.
 import type { Duplex } from 'node:stream';
+import { constants as cryptoConstants } from 'node:crypto';
 import {
   cipherSuiteByName,
+  decodeSession,
   loadCredential,
+  LruSessionCache,
+  TicketKeys,
   type CertificateVerifier,
+  type ClientAuthOptions,
   type ClientOptions,
   type EcdheGroup,
+  type RenegotiationPolicy,
   type ServerCredential,
   type ServerOptions as CoreServerOptions,
+  type SessionCache,
+  type TlsSession,
 } from '@sanstls/core';
 import { wasmProvider, type CryptoProvider } from '@sanstls/crypto';
 import type { AnchorsInput } from '@sanstls/x509';
@@ -41,15 +49,45 @@ export interface CommonTlsOptions {
   highWaterMark?: number;
   /** Offer / accept the extended master secret (default true). */
   extendedMasterSecret?: boolean;
+  /**
+   * Private key(s), PEM or DER (PKCS#8, SEC 1, PKCS#1); pairs with `cert` by position. A server's own
+   * key; on a client, the key of the certificate sent when the server asks for one.
+   */
+  key?: PemOrDer | readonly (PemOrDer | { pem: PemOrDer })[];
+  /** Certificate chain(s), leaf first (the server's, or the client certificate). */
+  cert?: PemOrDer | readonly PemOrDer[];
+  /** Already loaded credentials (from loadCredential), e.g. one RSA and one ECDSA; instead of key/cert. */
+  credentials?: readonly ServerCredential[];
+  /**
+   * Trust anchors (PEM text, DER, or an array of either). Client: for the server's certificate (default:
+   * the Mozilla roots of @sanstls/roots). Server: for client certificates (requestCert).
+   */
+  ca?: PemOrDer | readonly PemOrDer[] | AnchorsInput;
+  /**
+   * Client: fail the handshake when the server's certificate does not verify (default true). Server, with
+   * requestCert: refuse clients without a certificate that verifies against `ca` (default true).
+   */
+  rejectUnauthorized?: boolean;
+  /** OpenSSL SSL_OP_* flags; only SSL_OP_NO_TICKET is honoured (no tickets offered / issued). */
+  secureOptions?: number;
 }
 
 export interface ClientTlsOptions extends CommonTlsOptions {
   /** SNI and the name the certificate must match (default: host, when it is not an IP). */
   servername?: string;
-  /** Trust anchors (PEM text, DER, or an array of either); default: the Mozilla roots of @sanstls/roots. */
-  ca?: PemOrDer | readonly PemOrDer[] | AnchorsInput;
-  /** Fail the handshake when the certificate does not verify (default true). */
-  rejectUnauthorized?: boolean;
+  /**
+   * A session to resume: the Buffer of an earlier connection's 'session' event or getSession() (or a core
+   * TlsSession). Offered only when it fits (same server name, an offered suite, extended master secret);
+   * bytes that do not decode are ignored, as node:tls ignores a session it cannot parse.
+   */
+  session?: Uint8Array | TlsSession;
+  /** Offer RFC 5077 session tickets (default true; false or SSL_OP_NO_TICKET: session IDs only). */
+  sessionTickets?: boolean;
+  /**
+   * Renegotiations the server may ask for (HelloRequest, RFC 5746 only): false ignores every request.
+   * Default: 3 per 600 seconds.
+   */
+  renegotiation?: false | RenegotiationPolicy;
   /** node:tls's hook, replacing the built-in host name check. */
   checkServerIdentity?: (hostname: string, cert: NodePeerCertificate) => Error | undefined;
   /** A core CertificateVerifier instead of all of the above. */
@@ -78,16 +116,31 @@ export interface KeyCertPair {
 }
 
 export interface ServerTlsOptions extends CommonTlsOptions {
-  /** Private key(s), PEM or DER (PKCS#8, SEC 1, PKCS#1); pairs with `cert` by position. */
-  key?: PemOrDer | readonly (PemOrDer | { pem: PemOrDer })[];
-  /** Certificate chain(s), leaf first. */
-  cert?: PemOrDer | readonly PemOrDer[];
-  /** Already loaded credentials (from loadCredential), e.g. one RSA and one ECDSA. */
-  credentials?: readonly ServerCredential[];
   /** SNI (synchronous): the credentials for a server name, or undefined for the default ones. */
   selectCredentials?: (servername: string | undefined) => readonly ServerCredential[] | undefined;
-  /** Client certificates are not supported yet; true is refused. */
+  /**
+   * Ask clients for a certificate, verified against `ca` (default: the Mozilla roots) for the clientAuth
+   * purpose. With rejectUnauthorized (the default) a client without a valid certificate is refused; with
+   * rejectUnauthorized: false it is let in and the socket reports `authorized` / `authorizationError`.
+   */
   requestCert?: boolean;
+  /** Seconds a session stays resumable, by ID and by ticket (default 7200). */
+  sessionTimeout?: number;
+  /**
+   * RFC 5077 ticket keys: 48 bytes (a 16-byte key name and a 32-byte AES-256-GCM key; the same size as
+   * node:tls's, not the same layout) to share keys between servers, a core TicketKeys, or false for no
+   * tickets. Default: random keys per server, rotated every 12 hours.
+   */
+  ticketKeys?: Uint8Array | TicketKeys | false;
+  /** Sessions by ID: a core SessionCache, or false for none. Default: an in-memory LRU per server. */
+  sessionCache?: SessionCache | false;
+  /** Accepted for node:tls compatibility; sessions are per server (cache and ticket keys) already. */
+  sessionIdContext?: string;
+  /**
+   * Client-initiated renegotiation (RFC 5746 only). Default false: declined with a no_renegotiation
+   * warning. true allows 3 per 600 seconds (node:tls's limit), or give the limit.
+   */
+  allowClientRenegotiation?: boolean | RenegotiationPolicy;
 }
 
 const textDecoder = new TextDecoder();
@@ -187,9 +240,32 @@ function common(o: CommonTlsOptions): Mutable<Omit<ClientOptions, 'crypto'>> {
   return r;
 }
 
+const noTicket = (o: CommonTlsOptions): boolean => ((o.secureOptions ?? 0) & cryptoConstants.SSL_OP_NO_TICKET) !== 0;
+
+/** The `session` option as a core session; undefined when absent or when its bytes do not decode. */
+export function sessionInput(s: ClientTlsOptions['session']): TlsSession | undefined {
+  if (s === undefined || s === null) return undefined;
+  if (s instanceof Uint8Array) {
+    try {
+      return decodeSession(s);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof s === 'object' && s.masterSecret instanceof Uint8Array ? s : undefined;
+}
+
 /** Core client options without verifier and crypto (the socket adds both). */
-export function coreClientOptions(o: ClientTlsOptions, serverName: string | undefined): Omit<ClientOptions, 'crypto' | 'verifier'> {
-  return { ...common(o), ...(serverName !== undefined ? { serverName } : {}) };
+export function coreClientOptions(o: ClientTlsOptions, serverName: string | undefined, session: TlsSession | undefined): Omit<ClientOptions, 'crypto' | 'verifier'> {
+  const hasCert = o.key !== undefined || o.cert !== undefined || (o.credentials !== undefined && o.credentials.length > 0);
+  return {
+    ...common(o),
+    ...(serverName !== undefined ? { serverName } : {}),
+    ...(session ? { session } : {}),
+    sessionTickets: o.sessionTickets ?? !noTicket(o),
+    ...(hasCert ? { credentials: loadCredentials(o, 'client') } : {}),
+    ...(o.renegotiation !== undefined ? { renegotiation: o.renegotiation } : {}),
+  };
 }
 
 export function clientAnchors(o: ClientTlsOptions): AnchorsInput | undefined {
@@ -205,10 +281,15 @@ function chainInput(certs: readonly PemOrDer[]): string | Uint8Array[] {
 }
 
 /** Loads key/cert pairs (or passes credentials through). */
-export function serverCredentials(o: ServerTlsOptions): ServerCredential[] {
+export function serverCredentials(o: CommonTlsOptions): ServerCredential[] {
+  return loadCredentials(o, 'server');
+}
+
+function loadCredentials(o: CommonTlsOptions, side: 'client' | 'server'): ServerCredential[] {
   if (o.credentials && o.credentials.length > 0) return [...o.credentials];
   if (o.key === undefined || o.cert === undefined) {
-    throw Object.assign(new TypeError('a server needs key and cert (or credentials)'), { code: 'ERR_INVALID_ARG_VALUE' });
+    const msg = side === 'server' ? 'a server needs key and cert (or credentials)' : 'a client certificate needs both key and cert';
+    throw Object.assign(new TypeError(msg), { code: 'ERR_INVALID_ARG_VALUE' });
   }
   const keys = (Array.isArray(o.key) ? o.key : [o.key]) as (PemOrDer | { pem: PemOrDer })[];
   const certs = (Array.isArray(o.cert) ? o.cert : [o.cert]) as PemOrDer[];
@@ -220,14 +301,75 @@ export function serverCredentials(o: ServerTlsOptions): ServerCredential[] {
   return keys.map((k, i) => loadCredential(chainInput([certs[i]!]), keyOf(k)));
 }
 
-/** Core server options without crypto. */
-export function coreServerOptions(o: ServerTlsOptions): Omit<CoreServerOptions, 'crypto'> {
-  if (o.requestCert) {
-    throw Object.assign(new Error('client certificates (requestCert) are not supported yet'), { code: 'ERR_TLS_UNSUPPORTED' });
+/**
+ * What every connection of one server shares: the core options with the session cache, the ticket keys
+ * and the client-certificate policy made once (so sessions resume across connections and client CAs are
+ * parsed once), and the policies a server-side renegotiate() may ask for.
+ */
+export class PreparedServer {
+  /** Core server options without crypto; replaced (not mutated) by setTicketKeys. */
+  core: Omit<CoreServerOptions, 'crypto'>;
+  readonly #anchors: AnchorsInput | undefined;
+  readonly #lifetime: number | undefined;
+  readonly #auth = new Map<boolean, ClientAuthOptions>();
+
+  constructor(o: ServerTlsOptions) {
+    const lifetime = sessionLifetime(o.sessionTimeout);
+    this.#lifetime = lifetime;
+    this.#anchors = anchors(o.ca);
+    const tickets = o.ticketKeys === false || noTicket(o) ? false : o.ticketKeys instanceof TicketKeys ? o.ticketKeys : this.ticketKeysOf(o.ticketKeys);
+    const cache = o.sessionCache === false ? false : o.sessionCache ?? new LruSessionCache(lifetime === undefined ? {} : { lifetimeSeconds: lifetime });
+    const acr = o.allowClientRenegotiation;
+    this.core = {
+      ...common(o),
+      credentials: serverCredentials(o),
+      ...(o.selectCredentials ? { selectCredentials: o.selectCredentials } : {}),
+      sessionCache: cache,
+      ticketKeys: tickets,
+      ...(o.requestCert ? { clientAuth: this.clientAuth(o.rejectUnauthorized !== false) } : {}),
+      ...(acr !== undefined ? { allowClientRenegotiation: acr } : {}),
+    };
   }
-  return {
-    ...common(o),
-    credentials: serverCredentials(o),
-    ...(o.selectCredentials ? { selectCredentials: o.selectCredentials } : {}),
-  };
+
+  /**
+   * node:tls semantics of requestCert: rejectUnauthorized (default) requires a certificate that verifies;
+   * without it any certificate (or none) is accepted and judged in authorized / authorizationError.
+   */
+  clientAuth(reject: boolean): ClientAuthOptions {
+    let a = this.#auth.get(reject);
+    if (!a) {
+      // One object per policy: the core resolves (and parses the anchors of) each ClientAuthOptions once.
+      a = { require: reject, rejectUnauthorized: reject, ...(this.#anchors !== undefined ? { ca: this.#anchors } : {}) };
+      this.#auth.set(reject, a);
+    }
+    return a;
+  }
+
+  /** Ticket keys from 48 bytes of key material, or fresh random (rotating) ones. */
+  ticketKeysOf(material: Uint8Array | undefined): TicketKeys {
+    const life = this.#lifetime === undefined ? {} : { lifetimeSeconds: this.#lifetime };
+    if (material === undefined) return new TicketKeys(life);
+    if (!(material instanceof Uint8Array) || material.length !== 48) {
+      throw Object.assign(new TypeError('ticketKeys: expected 48 bytes'), { code: 'ERR_INVALID_ARG_VALUE' });
+    }
+    return new TicketKeys({ ...life, keys: [material] });
+  }
 }
+
+function sessionLifetime(t: number | undefined): number | undefined {
+  if (t === undefined) return undefined;
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) {
+    throw Object.assign(new TypeError('sessionTimeout: expected a number of seconds'), { code: 'ERR_INVALID_ARG_VALUE' });
+  }
+  return Math.max(1, Math.floor(t));
+}
+
+const prepared = new WeakMap<ServerTlsOptions, PreparedServer>();
+
+/** The prepared state of an options object, made on first use (upgrade() calls with one object share it). */
+export function prepareServer(o: ServerTlsOptions): PreparedServer {
+  let p = prepared.get(o);
+  if (!p) prepared.set(o, (p = new PreparedServer(o)));
+  return p;
+}
+

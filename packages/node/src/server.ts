@@ -2,8 +2,8 @@
 // like tls.Server ('tlsClientError' for connections that fail before it, 'keylog' with the socket).
 import net from 'node:net';
 import type { ServerCredential } from '@sanstls/core';
-import { coreServerOptions, serverCredentials, type KeyCertPair, type ServerTlsOptions } from './options.js';
-import { TLSSocket } from './socket.js';
+import { PreparedServer, serverCredentials, type KeyCertPair, type ServerTlsOptions } from './options.js';
+import { kPreparedServer, TLSSocket, type TLSSocketOptions } from './socket.js';
 
 export interface ServerOptions extends ServerTlsOptions {
   /** Pause the raw socket until TLS takes it (node's net option; TLS resumes it). */
@@ -26,6 +26,9 @@ function lookup(contexts: Map<string, ServerCredential[]>, name: string | undefi
 
 export class Server extends net.Server {
   readonly #options: ServerOptions;
+  /** Shared by every connection: session cache, ticket keys, client-certificate policy. */
+  readonly #prepared: PreparedServer;
+  #ticketKeyMaterial: Buffer | undefined;
   readonly #contexts = new Map<string, ServerCredential[]>();
 
   constructor(options: ServerOptions, listener?: SecureConnectionListener) {
@@ -34,7 +37,8 @@ export class Server extends net.Server {
     const select = (name: string | undefined) => user?.(name) ?? lookup(this.#contexts, name);
     // Keys are parsed once here, not per connection; the core options are validated now.
     this.#options = { ...options, credentials: serverCredentials(options), selectCredentials: select };
-    coreServerOptions(this.#options);
+    this.#prepared = new PreparedServer(this.#options);
+    if (options.ticketKeys instanceof Uint8Array) this.#ticketKeyMaterial = Buffer.from(options.ticketKeys);
     if (listener) this.on('secureConnection', listener);
     this.on('connection', (raw: net.Socket) => this.#onConnection(raw));
   }
@@ -42,11 +46,13 @@ export class Server extends net.Server {
   #onConnection(raw: net.Socket): void {
     let socket: TLSSocket;
     try {
-      socket = new TLSSocket(raw, {
+      const options: TLSSocketOptions & { [kPreparedServer]: PreparedServer } = {
         ...this.#options,
         isServer: true,
+        [kPreparedServer]: this.#prepared,
         handshakeTimeout: this.#options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
-      });
+      };
+      socket = new TLSSocket(raw, options);
     } catch (e) {
       raw.destroy();
       this.emit('tlsClientError', e, undefined);
@@ -62,6 +68,25 @@ export class Server extends net.Server {
       // Before the handshake the failure is the server's to report; after it, the application's.
       if (!secure) this.emit('tlsClientError', err, socket);
     });
+  }
+
+  /**
+   * The 48 bytes of ticket key material given with `ticketKeys` or setTicketKeys(). The default keys are
+   * random, rotate, and never leave the core: then undefined (node:tls would return its random keys).
+   */
+  getTicketKeys(): Buffer | undefined {
+    return this.#ticketKeyMaterial ? Buffer.from(this.#ticketKeyMaterial) : undefined;
+  }
+
+  /**
+   * Replaces the ticket keys with 48 bytes of key material (16-byte name, 32-byte AES-256-GCM key), for
+   * servers that share tickets. Tickets under the old keys are no longer accepted (their sessions do a
+   * full handshake), as with node:tls.
+   */
+  setTicketKeys(keys: Uint8Array): void {
+    const tk = this.#prepared.ticketKeysOf(keys);
+    this.#ticketKeyMaterial = Buffer.from(keys);
+    this.#prepared.core = { ...this.#prepared.core, ticketKeys: tk };
   }
 
   /** SNI: credentials for `hostname` (exact or '*.example.com'). */

@@ -18,11 +18,15 @@ import {
   ClientConnection,
   ServerConnection,
   TlsError,
+  encodeSession,
+  type CertificateVerifier,
   type HandshakeInfo,
   type ServerOptions as CoreServerOptions,
+  type TlsSession,
 } from '@sanstls/core';
 import {
   asCodedError,
+  codedError,
   disconnectedBeforeSecure,
   handshakeTimeout,
   streamDestroyed,
@@ -33,8 +37,10 @@ import { observeMasterSecret } from './keylog.js';
 import {
   clientAnchors,
   coreClientOptions,
-  coreServerOptions,
+  prepareServer,
   providerOf,
+  sessionInput,
+  type PreparedServer,
   type ClientTlsOptions,
   type ServerTlsOptions,
 } from './options.js';
@@ -49,6 +55,17 @@ const LINGER_MS = 2000;
 export interface TLSSocketOptions extends ClientTlsOptions, ServerTlsOptions {
   /** Server side of the handshake (default false). */
   isServer?: boolean;
+}
+
+/** Internal: the state a Server shares between its connections (see PreparedServer). */
+export const kPreparedServer = Symbol('sanstls.preparedServer');
+
+/** Options of TLSSocket.renegotiate, as node:tls's. */
+export interface RenegotiateOptions {
+  /** Server side: ask for a client certificate in the new handshake (default: as the socket was made). */
+  requestCert?: boolean;
+  /** Server side, with requestCert: refuse a client whose certificate does not verify (default true). */
+  rejectUnauthorized?: boolean;
 }
 
 /** Byte counts of the adapter's buffers (for tests and monitoring). */
@@ -79,11 +96,6 @@ interface NetLike {
   localPort?: number;
 }
 
-/** The negotiated session, once the core can export one (see getSession). */
-interface SessionExport {
-  exportSession?(): Uint8Array | undefined;
-}
-
 export class TLSSocket extends Duplex {
   /** Always true, as node:tls's TLSSocket. */
   readonly encrypted = true;
@@ -101,12 +113,28 @@ export class TLSSocket extends Duplex {
   readonly #isServer: boolean;
   readonly #verify: VerifyOutcome = { path: undefined, error: undefined };
   readonly #allowTruncation: boolean;
+  /** Client side: the verifier in use (run again on a resumed session's chain). */
+  readonly #verifier: CertificateVerifier | undefined;
+  /** Client side: the session offered for resumption. */
+  readonly #offered: TlsSession | undefined;
+  /** Server side: what renegotiate() builds its client-certificate policy from. */
+  readonly #server: PreparedServer | undefined;
+  #requestCert = false;
+  #rejectUnauthorized = true;
+  /** The latest resumable session, encoded (getSession). */
+  #session: Buffer | undefined;
+  /** renegotiate() callbacks waiting for the new handshake. */
+  #renegotiateCallbacks: ((err: Error | null) => void)[] = [];
+  /** Client side: we sent a ClientHello for a renegotiation of our own. */
+  #renegotiatingSelf = false;
   #info: HandshakeInfo | undefined;
   #secure = false;
   #transportPaused = false;
   #pendingWrite: { data: Buffer; cb: Callback } | undefined;
   #pendingFinal: Callback | undefined;
   #drainWaiters: Callback[] = [];
+  /** Writes held while a renegotiation handshake runs (see #holdForRenegotiation). */
+  #renegotiationWaiters: Callback[] = [];
   #keylog: string[] = [];
   #readDone = false;
   #sentCloseNotify = false;
@@ -130,10 +158,17 @@ export class TLSSocket extends Duplex {
     // ignores the field and answers at once; writes after the peer's close then fail with EPIPE.
     const halfClose = { halfClose: true } as object;
     if (this.#isServer) {
-      const o: CoreServerOptions = { ...coreServerOptions(options), ...halfClose, crypto };
+      const prepared = (options as { [kPreparedServer]?: PreparedServer })[kPreparedServer] ?? prepareServer(options);
+      this.#server = prepared;
+      this.#requestCert = options.requestCert ?? false;
+      this.#rejectUnauthorized = options.rejectUnauthorized !== false;
+      const o: CoreServerOptions = { ...prepared.core, ...halfClose, crypto };
       this.#conn = new ServerConnection(o);
       this.servername = false;
+      this.#verifier = undefined;
+      this.#offered = undefined;
     } else {
+      this.#server = undefined;
       const name = options.servername;
       this.servername = name;
       const verifier =
@@ -146,7 +181,9 @@ export class TLSSocket extends Duplex {
           },
           this.#verify,
         );
-      this.#conn = new ClientConnection({ ...coreClientOptions(options, name), ...halfClose, crypto, verifier });
+      this.#verifier = verifier;
+      this.#offered = sessionInput(options.session);
+      this.#conn = new ClientConnection({ ...coreClientOptions(options, name, this.#offered), ...halfClose, crypto, verifier });
     }
 
     const on = (ev: string, fn: (...a: any[]) => void) => {
@@ -200,11 +237,18 @@ export class TLSSocket extends Duplex {
         case 'handshake':
           this.#onSecure(ev.info);
           break;
+        case 'renegotiated':
+          this.#onRenegotiated(ev.info);
+          break;
+        case 'session':
+          this.#onSession(ev.session);
+          break;
         case 'data':
           if (!this.#readDone && !this.push(Buffer.from(ev.data.buffer, ev.data.byteOffset, ev.data.length))) this.#pauseTransport();
           break;
         case 'alert':
           this.emit('tlsAlert', ev.alert);
+          if (ev.alert === 'no_renegotiation' && this.#renegotiatingSelf) this.#onRenegotiationRefused();
           break;
         case 'close':
           this.#endReadable();
@@ -218,6 +262,10 @@ export class TLSSocket extends Duplex {
 
   #pauseTransport(): void {
     if (this.#transportPaused) return;
+    // During a renegotiation our writes wait for its end, and its end must be read: a reader that waits
+    // for those writes (an echo through pipe()) would otherwise deadlock. What the peer sends meanwhile is
+    // bounded by the handshake (peers hold their own data during it, as this adapter does).
+    if (this.#holdForRenegotiation()) return;
     this.#transportPaused = true;
     this.#transport.pause();
   }
@@ -265,19 +313,93 @@ export class TLSSocket extends Duplex {
     this.alpnProtocol = info.alpn ?? false;
     if (this.#isServer) {
       this.servername = info.serverName ?? false;
-    } else {
-      this.authorized = this.#verify.error === undefined;
-      this.authorizationError = this.#verify.error?.code ?? (this.#verify.error ? this.#verify.error.message : undefined);
+    } else if (info.resumed && !this.#recheckResumed(info)) {
+      return;
     }
+    this.#updateAuthorization(info);
     this.emit(this.#isServer ? 'secure' : 'secureConnect');
-    if (this.destroyed) return;
-    const session = this.getSession();
-    if (session) this.emit('session', session);
     if (this.destroyed) return;
     const p = this.#pendingWrite;
     this.#pendingWrite = undefined;
     if (p) this.#writeNow(p.data, p.cb);
     else this.#runPendingFinal();
+  }
+
+  /** authorized / authorizationError from the latest handshake. */
+  #updateAuthorization(info: HandshakeInfo): void {
+    if (this.#isServer) {
+      // node:tls: only a server that asked for a certificate judges it.
+      const asked = this.#requestCert || info.peerCertificates.length > 0;
+      this.authorized = asked && info.peerAuthorized;
+      this.authorizationError = asked && !info.peerAuthorized ? info.peerAuthorizationError ?? 'UNSPECIFIED' : undefined;
+    } else {
+      this.authorized = this.#verify.error === undefined;
+      this.authorizationError = this.#verify.error?.code ?? (this.#verify.error ? this.#verify.error.message : undefined);
+    }
+  }
+
+  /**
+   * A resumed session brings no certificate to verify: the core reports the original chain. Check it again
+   * with this connection's verifier (its `ca`, name check and rejectUnauthorized), so that authorized means
+   * the same as after a full handshake (OpenSSL keeps the verify result in the session for node:tls).
+   * False when the socket was destroyed.
+   */
+  #recheckResumed(info: HandshakeInfo): boolean {
+    const v = this.#verifier;
+    if (!v) return true;
+    try {
+      v.verify({ chain: info.peerCertificates, serverName: this.servername || undefined });
+    } catch (e) {
+      this.destroy(asCodedError(e));
+      return false;
+    }
+    // The session is still the one in use.
+    if (this.#offered && this.#session === undefined) this.#session = Buffer.from(encodeSession(this.#offered));
+    return true;
+  }
+
+  #onRenegotiated(info: HandshakeInfo): void {
+    this.#info = info;
+    this.#renegotiatingSelf = false;
+    queueMicrotask(() => this.#releaseRenegotiationWaiters());
+    this.alpnProtocol = info.alpn ?? false;
+    this.#updateAuthorization(info);
+    if (this.#isServer && this.#rejectUnauthorized && this.#requestCert && !this.authorized) {
+      // The core refused the handshake already when it was asked to; this covers a policy changed since.
+      this.destroy(codedError(this.authorizationError ?? 'UNSPECIFIED', 'client certificate not authorized'));
+      return;
+    }
+    this.emit('renegotiated', info);
+    const cbs = this.#renegotiateCallbacks;
+    this.#renegotiateCallbacks = [];
+    for (const cb of cbs) {
+      if (this.destroyed) return;
+      cb(null);
+    }
+  }
+
+  #onSession(session: TlsSession): void {
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(encodeSession(session));
+    } catch {
+      return; // a session that cannot be written down cannot be resumed either
+    }
+    this.#session = bytes;
+    if (this.#secure) this.emit('session', bytes);
+  }
+
+  /**
+   * The server answered our renegotiation with no_renegotiation. OpenSSL makes this fatal; here (as in the
+   * core) the connection goes on with its current keys, and the callback gets the refusal.
+   */
+  #onRenegotiationRefused(): void {
+    this.#renegotiatingSelf = false;
+    queueMicrotask(() => this.#releaseRenegotiationWaiters());
+    const err = codedError('ERR_TLS_RENEGOTIATION_REFUSED', 'the server declined the renegotiation (no_renegotiation)');
+    const cbs = this.#renegotiateCallbacks;
+    this.#renegotiateCallbacks = [];
+    for (const cb of cbs) cb(err);
   }
 
   #onTlsError(err: TlsError): void {
@@ -319,6 +441,10 @@ export class TLSSocket extends Duplex {
       if (err) return cb(err);
       if (this.destroyed) return cb(streamDestroyed());
       while (off < data.length) {
+        if (this.#holdForRenegotiation()) {
+          this.#renegotiationWaiters.push(step);
+          return;
+        }
         const part = data.subarray(off, off + WRITE_SLICE);
         off += part.length;
         try {
@@ -340,6 +466,34 @@ export class TLSSocket extends Duplex {
       cb();
     };
     step();
+  }
+
+  /**
+   * True while a renegotiation handshake is under way. RFC 5246 lets application data interleave with it,
+   * but OpenSSL (node:tls, nginx, ...) accepts the peer's application data inside a renegotiation only
+   * until the ServerHello, and only from SSL_read (ossl_statem_app_data_allowed); otherwise it fails the
+   * connection with "unexpected record". So, as OpenSSL itself does, our writes wait for the handshake to
+   * complete ('renegotiated'); received data keeps flowing. A server that only sent HelloRequest is not
+   * renegotiating yet: the client may ignore the request, and data written until its ClientHello arrives
+   * precedes our ServerHello. (The core queues what write() gets meanwhile too, without a bound; holding
+   * the writes here keeps the stream's backpressure.)
+   */
+  #holdForRenegotiation(): boolean {
+    return this.#conn.renegotiating;
+  }
+
+  /** A renegotiation started while the readable side was full: read on (see #pauseTransport). */
+  #resumeForRenegotiation(): void {
+    if (this.#transportPaused && this.#holdForRenegotiation() && !this.destroyed) {
+      this.#transportPaused = false;
+      this.#transport.resume();
+    }
+  }
+
+  #releaseRenegotiationWaiters(err?: Error): void {
+    const w = this.#renegotiationWaiters;
+    this.#renegotiationWaiters = [];
+    for (const f of w) f(err);
   }
 
   #onDrain(): void {
@@ -364,6 +518,12 @@ export class TLSSocket extends Duplex {
     if (!cb) return;
     this.#pendingFinal = undefined;
     if (this.destroyed) return cb(streamDestroyed());
+    if (this.#holdForRenegotiation()) {
+      // close_notify after the renegotiation, behind the writes it held.
+      this.#pendingFinal = cb;
+      this.#renegotiationWaiters.push(() => this.#runPendingFinal());
+      return;
+    }
     if (!this.#sentCloseNotify) {
       this.#sentCloseNotify = true;
       this.#conn.close();
@@ -388,6 +548,10 @@ export class TLSSocket extends Duplex {
     this.#pendingFinal = undefined;
     f?.(gone);
     this.#failDrainWaiters(gone);
+    this.#releaseRenegotiationWaiters(gone);
+    const rc = this.#renegotiateCallbacks;
+    this.#renegotiateCallbacks = [];
+    for (const f of rc) process.nextTick(f, gone);
     const t = this.#transport;
     for (const [ev, fn] of this.#listeners) t.off(ev, fn);
     t.on('error', () => {}); // late transport errors have nowhere to go
@@ -444,16 +608,18 @@ export class TLSSocket extends Duplex {
   }
 
   /**
-   * The session for resumption. The core cannot export sessions yet: undefined unless it grows an
-   * exportSession() (then its bytes are returned and 'session' is emitted after the handshake).
+   * Client side: the latest resumable session (the 'session' event's Buffer; on a resumed connection the
+   * session in use), for the `session` option of a later connect(). It holds the master secret: keep it
+   * as secret as a key. undefined on the server side and when the handshake left nothing to resume (no
+   * extended master secret, or a server that neither caches nor issues tickets).
    */
   getSession(): Buffer | undefined {
-    const s = (this.#conn as unknown as SessionExport).exportSession?.();
-    return s ? Buffer.from(s) : undefined;
+    return this.#session;
   }
 
+  /** The last handshake resumed an earlier session (abbreviated handshake). */
   isSessionReused(): boolean {
-    return false;
+    return this.#info?.resumed ?? false;
   }
 
   /** The negotiated parameters as the core reports them (sanstls extension). */
@@ -559,11 +725,45 @@ export class TLSSocket extends Duplex {
     if (this.#idleTimer && this.#idleMs > 0) this.#idleTimer.refresh();
   }
 
-  /** Renegotiation is refused by the core. */
-  renegotiate(_options: unknown, callback?: (err: Error | null) => void): boolean {
-    const err = asCodedError(Object.assign(new Error('renegotiation is not supported'), { code: 'ERR_TLS_RENEGOTIATION_DISABLED' }));
-    if (callback) process.nextTick(callback, err);
-    return false;
+  /**
+   * Renegotiates (RFC 5746 secure renegotiation only), as node:tls: a client sends a new ClientHello, a
+   * server a HelloRequest (optionally asking for a client certificate this time: `requestCert`,
+   * `rejectUnauthorized`). Received data keeps flowing meanwhile; writes wait for the end of the new
+   * handshake (see #holdForRenegotiation). `callback(null)` once it completed ('renegotiated' is emitted
+   * with its parameters), `callback(err)` when it cannot start, the peer refuses it, or the connection
+   * fails. Returns false when it could not start. A server's callback waits for the client, which may
+   * ignore the HelloRequest.
+   */
+  renegotiate(options: RenegotiateOptions, callback?: (err: Error | null) => void): boolean {
+    if (options === null || typeof options !== 'object') {
+      throw codedError('ERR_INVALID_ARG_TYPE', 'The "options" argument must be of type object');
+    }
+    if (callback !== undefined && typeof callback !== 'function') {
+      throw codedError('ERR_INVALID_ARG_TYPE', 'The "callback" argument must be of type function');
+    }
+    if (this.destroyed) return false;
+    try {
+      if (this.#conn instanceof ServerConnection) {
+        const requestCert = options.requestCert ?? this.#requestCert;
+        const reject = options.rejectUnauthorized ?? this.#rejectUnauthorized;
+        this.#conn.renegotiate(requestCert ? { clientAuth: this.#server!.clientAuth(reject) } : {});
+        this.#requestCert = requestCert;
+        this.#rejectUnauthorized = reject;
+      } else {
+        this.#conn.renegotiate();
+        this.#renegotiatingSelf = true;
+      }
+    } catch (e) {
+      const err = asCodedError(e);
+      if (callback) process.nextTick(callback, err);
+      this.#flush();
+      this.#dispatch();
+      return false;
+    }
+    if (callback) this.#renegotiateCallbacks.push(callback);
+    this.#flush();
+    this.#resumeForRenegotiation();
+    return true;
   }
 }
 
