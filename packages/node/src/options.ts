@@ -180,8 +180,10 @@ export function suitesFromCipherList(list: string): string[] {
   const out: string[] = [];
   for (const raw of list.split(/[:,\s]+/)) {
     if (raw === '' || /^[!+\-@]/.test(raw)) continue;
+    // Every suite sanstls implements (ECDHE, DHE, RSA key exchange; AEAD and CBC); names it refuses or
+    // does not know are skipped, as OpenSSL skips unknown names in a list.
     const s = cipherSuiteByName(raw);
-    if (s && (s.keyExchange === 'ECDHE_ECDSA' || s.keyExchange === 'ECDHE_RSA') && s.mac === 'AEAD') out.push(s.iana);
+    if (s && !out.includes(s.iana)) out.push(s.iana);
   }
   if (out.length === 0) throw Object.assign(new Error(`no supported cipher in '${list}'`), { code: 'ERR_SSL_NO_CIPHER_MATCH' });
   return out;
