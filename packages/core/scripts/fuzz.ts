@@ -11,10 +11,15 @@
 //   --seed N      the campaign seed (default: random, printed); case I of seed N is always the same input
 //   --case I      run only that case (prints its mutations and outcome)
 //   --replay F    replay a corpus or failure file and print its outcome
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+//   --corpus      (re)make test/fuzz/corpus/*.json: each file says what it stands for (role, recorded
+//                 handshake, outcome, and the final state in its description); it becomes the case of its
+//                 seed (origin; default 20241) that ends that way: its own case if that still does, else the
+//                 first such case. A file with no chunks is a wish: add one, run this, and it is filled. Needed
+//                 whenever the handshakes change (a recorded input then no longer replays to its outcome).
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { caseSpec, endOf, hex, runCase, toCorpusEntry, unhex, makeDictionary, type CorpusEntry } from '../test/fuzz/engine.js';
+import { caseSpec, endOf, hex, runCase, toCorpusEntry, unhex, makeDictionary, type CaseResult, type CaseSpec, type CorpusEntry } from '../test/fuzz/engine.js';
 import { findScript, loadScripts, replay, signature, type Role } from '../test/fuzz/harness.js';
 
 const OUT_DIR = join(process.cwd(), 'test-results', 'fuzz');
@@ -27,10 +32,11 @@ interface Args {
   case: number | undefined;
   replay: string | undefined;
   hangSeconds: number;
+  corpus: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { seconds: 60, seed: (Date.now() ^ (process.pid << 16)) >>> 0, case: undefined, replay: undefined, hangSeconds: 10 };
+  const args: Args = { seconds: 60, seed: (Date.now() ^ (process.pid << 16)) >>> 0, case: undefined, replay: undefined, hangSeconds: 10, corpus: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const v = argv[i + 1];
@@ -48,7 +54,8 @@ function parseArgs(argv: readonly string[]): Args {
       if (!v) throw new Error('--replay needs a file');
       args.replay = v;
       i++;
-    } else throw new Error(`unknown argument ${a} (use --seconds, --seed, --case, --replay, --hang-seconds)`);
+    } else if (a === '--corpus') args.corpus = true;
+    else throw new Error(`unknown argument ${a} (use --seconds, --seed, --case, --replay, --hang-seconds, --corpus)`);
   }
   return args;
 }
@@ -140,6 +147,67 @@ function runReplay(file: string): number {
   return r.violations.length || endOf(r) !== entry.expect.end || r.handshake !== entry.expect.handshake ? 1 : 0;
 }
 
+const CORPUS_DIR = new URL('../test/fuzz/corpus/', import.meta.url);
+/** The seed the committed corpus was drawn from. */
+const CORPUS_SEED = 20241;
+/** Cases of one role and handshake tried per corpus file before giving up. */
+const CORPUS_BUDGET = 20_000;
+
+/** How corpus entries describe their outcome (corpus.test.ts prints it). */
+function describeOutcome(spec: CaseSpec, r: CaseResult): string {
+  const how = r.handshake && r.closed ? 'still completes' : `ends with ${endOf(r)} in state ${r.state}`;
+  return `${spec.role} ${spec.script.name}, mutations ${r.log.join(' + ')}: ${how}`;
+}
+
+function regenerateCorpus(): number {
+  const scripts = loadScripts();
+  const dict = makeDictionary([...scripts.client, ...scripts.server]);
+  const files = readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.json')).sort();
+  let missing = 0;
+  for (const file of files) {
+    const want = JSON.parse(readFileSync(new URL(file, CORPUS_DIR), 'utf8')) as CorpusEntry;
+    const [, seedText, caseText] = /--seed (\d+) --case (\d+)/.exec(want.origin ?? '') ?? [];
+    const seed = seedText ? Number(seedText) : CORPUS_SEED;
+    const state = /in state (\w+)/.exec(want.description)?.[1];
+    const fits = (spec: CaseSpec, r: CaseResult, strict: boolean) =>
+      spec.role === want.role && spec.script.name === want.script && spec.plan.mutations.length > 0 && r.violations.length === 0 &&
+      r.handshake === want.expect.handshake && endOf(r) === want.expect.end && (!strict || state === undefined || r.state === state);
+    const tryCase = (index: number, strict: boolean) => {
+      const spec = caseSpec(scripts, seed, index);
+      if (spec.role !== want.role || spec.script.name !== want.script) return undefined;
+      const r = runCase(spec.script, spec.plan, dict);
+      return fits(spec, r, strict) ? { spec, r } : undefined;
+    };
+    let found = caseText !== undefined ? tryCase(Number(caseText), true) : undefined;
+    for (const strict of [true, false]) {
+      for (let index = 0, tried = 0; !found && tried < CORPUS_BUDGET; index++) {
+        if (caseSpec(scripts, seed, index).role !== want.role || caseSpec(scripts, seed, index).script.name !== want.script) continue;
+        tried++;
+        found = tryCase(index, strict);
+      }
+      if (found) break;
+    }
+    if (!found) {
+      missing++;
+      console.log(`${file}: no case of seed ${seed} within ${CORPUS_BUDGET} ends with ${want.expect.handshake ? 'handshake' : 'no-handshake'} ${want.expect.end}${state ? ` in ${state}` : ''}`);
+      continue;
+    }
+    const { spec, r } = found;
+    const entry: CorpusEntry = {
+      description: describeOutcome(spec, r),
+      role: spec.role,
+      script: spec.script.name,
+      origin: `--seed ${seed} --case ${spec.index}`,
+      chunks: r.chunks.map(hex),
+      expect: { handshake: r.handshake, end: endOf(r) },
+      log: r.log,
+    };
+    writeFileSync(new URL(file, CORPUS_DIR), `${JSON.stringify(entry, null, 1)}\n`);
+    console.log(`${file}: ${entry.origin}: ${entry.description}`);
+  }
+  return missing ? 1 : 0;
+}
+
 async function campaign(args: Args): Promise<number> {
   console.log(`fuzz: seed ${args.seed}, ${args.seconds} s (reproduce a case: npm run fuzz -- --seed ${args.seed} --case I)`);
   const sab = new SharedArrayBuffer(16 + SHARED_BYTES);
@@ -228,6 +296,6 @@ if (!isMainThread) {
   worker();
 } else {
   const args = parseArgs(process.argv.slice(2));
-  const code = args.replay ? runReplay(args.replay) : args.case !== undefined ? runOne(args) : await campaign(args);
+  const code = args.corpus ? regenerateCorpus() : args.replay ? runReplay(args.replay) : args.case !== undefined ? runOne(args) : await campaign(args);
   process.exit(code);
 }

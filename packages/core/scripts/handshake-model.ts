@@ -272,6 +272,24 @@ export function outcomes(model: Model, state: string, event: string, ctx: GuardC
 
 // ---- coverage ---------------------------------------------------------------------------------------
 
+export const describeTransition = (t: ModelTransition): string => `${t.from} --${t.event} (${t.branch}${t.guard ? ` ${t.guard}` : ''})--> ${t.to}`;
+
+/**
+ * Listed transitions no connection can take, with the reason (test/model/conformance.test.ts checks that
+ * exactly these stay unexercised). The machines list application data under the 'renegotiating' guard in
+ * every state before the peer's ChangeCipherSpec; in these two the guard cannot hold.
+ */
+export const UNREACHABLE: Record<Role, Readonly<Record<string, string>>> = {
+  client: {
+    'waitNewSessionTicket --application_data (pass renegotiating)--> waitNewSessionTicket':
+      'a renegotiating ClientHello offers no session_ticket (client-steps sendClientHello), so no server acknowledges one: waitNewSessionTicket is never entered during a renegotiation',
+  },
+  server: {
+    'waitClientHello --application_data (pass renegotiating)--> waitClientHello':
+      'a renegotiation enters waitClientHello only to re-read the ClientHello that started it, in the same step (raise): the state never waits for input then',
+  },
+};
+
 /** One observation by a test: in `from`, input `event` led to `to` (and, when it failed, the alert sent). */
 export interface Observation {
   readonly machine: Role;

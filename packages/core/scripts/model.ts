@@ -4,7 +4,7 @@
 // then writes the diagrams into docs/. `--check` writes nothing and exits 1 when docs/ is stale.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildModel, COVERAGE_DIR, generatedDocs, observationMatches, readCoverage, REPO_ROOT, ROLES, type Observation } from './handshake-model.js';
+import { buildModel, COVERAGE_DIR, describeTransition, generatedDocs, observationMatches, readCoverage, REPO_ROOT, ROLES, UNREACHABLE, type Observation } from './handshake-model.js';
 
 const check = process.argv.includes('--check');
 const coverage = readCoverage();
@@ -28,7 +28,8 @@ for (const role of ROLES) {
     say(`  ${flag} ${s}${m.internalStates.includes(s) ? ' (constructor only)' : ''}${m.finalStates.includes(s) ? ' (final)' : ''}   path: ${m.paths[s]!.join(' → ') || '(initial)'}`);
     for (const t of ts) {
       const guard = t.guard ? ` ${t.branch === 'fail' ? '✗' : t.branch === 'else' ? 'else ✗' : ''}[${t.guard}]` : '';
-      say(`      ${hit(t) ? '✓' : '✗'} ${t.event}${guard} → ${t.to}${t.actions.length ? ` / ${t.actions.join(', ')}` : ''}${t.reraise ? ' (event re-read there)' : ''}${t.wire ? '' : ' (not a message: from the API or the connection)'}`);
+      const unreachable = UNREACHABLE[role][describeTransition(t)];
+      say(`      ${hit(t) ? '✓' : unreachable ? '·' : '✗'} ${t.event}${guard} → ${t.to}${t.actions.length ? ` / ${t.actions.join(', ')}` : ''}${t.reraise ? ' (event re-read there)' : ''}${t.wire ? '' : ' (not a message: from the API or the connection)'}${unreachable && !hit(t) ? ` (unreachable: ${unreachable})` : ''}`);
     }
     if (unexpected) {
       const n = m.transitions.filter((t) => t.from === s && t.branch === 'unexpected' && t.wire && hit(t)).length;
@@ -39,7 +40,8 @@ for (const role of ROLES) {
   const testable = (t: { from: string }) => !m.internalStates.includes(t.from);
   const statesSeen = m.states.filter((s) => visited.has(s) && !m.internalStates.includes(s)).length;
   say(`  states exercised: ${statesSeen}/${m.states.length - m.internalStates.length} reachable from the wire (+${m.internalStates.length} constructor-only)`);
-  say(`  listed transitions exercised: ${listed.filter(hit).length}/${listed.length}`);
+  const unreachable = listed.filter((t) => UNREACHABLE[role][describeTransition(t)] !== undefined).length;
+  say(`  listed transitions exercised: ${listed.filter(hit).length}/${listed.length}${unreachable ? ` (${unreachable} unreachable, marked ·)` : ''}`);
   say(`  unexpected_message pairs exercised: ${wildcard.filter(hit).length}/${wildcard.filter(testable).length} (+${wildcard.length - wildcard.filter(testable).length} in constructor-only states)`);
   const rules = new Map<string, Observation[]>();
   for (const o of obs.filter((x) => x.event.startsWith('record:') || x.event.startsWith('api:'))) rules.set(o.event, [...(rules.get(o.event) ?? []), o]);

@@ -2,6 +2,9 @@
 // fresh seeded connection of one recorded handshake (harness.ts: fixed PKI, seeded crypto, so the same bytes
 // give the same run in every process), and the outcome it must have. Failing inputs found by `npm run fuzz` or
 // by the bounded run land in test-results/fuzz/ in this format; copying one here makes it a regression test.
+// When the recorded handshakes change (a new extension in the ClientHello, a new message in a flight), the
+// recorded inputs no longer replay to their outcome: `npm run fuzz -- --corpus` remakes every entry from what
+// it stands for (role, handshake, outcome, final state), and fills entries written with no chunks.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { endOf, unhex, type CorpusEntry } from './engine.js';

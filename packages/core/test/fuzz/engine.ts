@@ -35,13 +35,19 @@ interface PlainRecord {
 
 const HELLO = new TextEncoder().encode('hello, fuzz');
 
-/** The genuine flights of a recorded handshake: the peer's messages, its CCS and Finished, then data and close_notify. */
+/**
+ * The genuine flights of a recorded handshake, as the peer sent them: its messages flight by flight, its CCS
+ * and Finished with the flight they went out in, then data and close_notify. E.g. a server peer: ServerHello
+ * … ServerHelloDone, then [NewSessionTicket] CCS Finished; resuming: ServerHello [NewSessionTicket] CCS
+ * Finished in one flight. A client peer: ClientHello, then [Certificate] ClientKeyExchange
+ * [CertificateVerify] CCS Finished (or CCS Finished alone when the server resumed).
+ */
 export function genuineFlights(script: Script): Item[][] {
-  const hs = script.messages.map((m): Item => ({ t: 'hs', raw: m.raw }));
-  const end: Item[] = [{ t: 'app', data: HELLO }, { t: 'alert', level: 1, desc: 0 }];
-  if (script.sut === 'client') return [hs, [{ t: 'ccs' }, { t: 'finished', broken: false }], end];
-  // The client peer: ClientHello, then (after the server's flight) the rest of its messages.
-  return [hs.slice(0, 1), [...hs.slice(1), { t: 'ccs' }, { t: 'finished', broken: false }], end];
+  const h = script.handshakes[0]!;
+  const flights: Item[][] = [];
+  for (let f = 0; f <= h.ccsFlight; f++) flights.push(h.messages.filter((m) => m.flight === f).map((m): Item => ({ t: 'hs', raw: m.raw })));
+  flights[h.ccsFlight]!.push({ t: 'ccs' }, { t: 'finished', broken: false });
+  return [...flights.filter((f) => f.length > 0), [{ t: 'app', data: HELLO }, { t: 'alert', level: 1, desc: 0 }]];
 }
 
 /** Material for insertions: messages the peer could send in any handshake, and extension entries. */

@@ -29,9 +29,15 @@ beforeAll(() => {
 });
 
 describe('recorded handshakes', () => {
-  it('every key exchange is recorded in both roles', () => {
+  it('every key exchange, an abbreviated handshake and client certificates are recorded in both roles', () => {
     expect(scripts.unavailable).toEqual([]);
-    for (const role of ROLES) expect(scripts[role].length).toBeGreaterThanOrEqual(6);
+    for (const role of ROLES) {
+      expect(scripts[role].length).toBeGreaterThanOrEqual(8);
+      expect(scripts[role].filter((s) => s.resumed).map((s) => s.name)).toEqual(['ecdhe-ecdsa-aes128gcm-resumed']);
+      // CertificateRequest from the server; Certificate and CertificateVerify from the client.
+      const withCert = scripts[role].find((s) => s.name === 'ecdhe-ecdsa-chacha20-client-cert')!;
+      expect(withCert.messages.map((m) => m.event)).toContain(role === 'client' ? 'certificate_request' : 'certificate_verify');
+    }
   });
 
   it('unmutated, each completes, delivers data and closes cleanly; replaying its bytes gives the same run', () => {

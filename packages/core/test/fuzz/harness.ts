@@ -25,9 +25,16 @@ export interface FuzzConfig {
   readonly name: string;
   readonly client: ClientOptions;
   readonly server: ServerOptions;
+  /** Resume a session (test/model/peer.ts ScriptConfig.resume). */
+  readonly resume?: 'ticket' | 'id';
 }
 
-/** One configuration per key exchange, plus the variants that change the wire format (no EMS, no ETM, ALPN). */
+/**
+ * One configuration per key exchange, plus the variants that change the wire format (no EMS, no ETM, ALPN),
+ * and the optional flows: an abbreviated handshake (a session resumed by ticket) and client certificates.
+ * Every signature in them is deterministic (ECDSA with RFC 6979 nonces; RSA only where the platform generator
+ * is seeded, see PlatformRandom), so the genuine flights, CertificateVerify included, fit every fresh SUT.
+ */
 export function fuzzConfigs(): FuzzConfig[] {
   const ca = pem('ca.pem');
   const credentials = [loadCredential(pem('p256.pem'), pem('p256.key')), loadCredential(pem('rsa2048.pem'), pem('rsa2048.key'))];
@@ -47,6 +54,11 @@ export function fuzzConfigs(): FuzzConfig[] {
     pair('ecdhe-rsa-aes128cbc-sha-noetm-noems', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', { encryptThenMac: false, extendedMasterSecret: false, groups: ['secp384r1'] }),
     pair('dhe-rsa-aes128gcm', 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256'),
     pair('rsa-aes128cbc-sha256', 'TLS_RSA_WITH_AES_128_CBC_SHA256', { encryptThenMac: false }),
+    // The abbreviated handshake: ServerHello, CCS, Finished from the server; CCS, Finished from the client.
+    { ...pair('ecdhe-ecdsa-aes128gcm-resumed', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'), resume: 'ticket' },
+    // Client certificates (required): CertificateRequest to the client; Certificate, ClientKeyExchange,
+    // CertificateVerify from it.
+    pair('ecdhe-ecdsa-chacha20-client-cert', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', {}, { credentials: [credentials[0]!] }, { clientAuth: { require: true, ca } }),
   ];
 }
 

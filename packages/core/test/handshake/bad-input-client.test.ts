@@ -24,20 +24,30 @@ let TAIL: Uint8Array;
 let CCS: Uint8Array;
 let FIN: Uint8Array;
 
+// The table is about one flight with one thing wrong, from ServerHello to Finished: the client offers no
+// session_ticket (sessionTickets: false) so that openssl's last flight is CCS and Finished only and the rows
+// about session_ticket and an unnegotiated NewSessionTicket mean what they say. The flight with a ticket has
+// its own rows below.
 const options = (extra: Partial<ClientOptions> = {}): ClientOptions => ({
   serverName: 'localhost',
   ca: pki.caPem,
   crypto: seededProvider(SEED),
   cipherSuites: ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384'],
+  sessionTickets: false,
   ...extra,
 });
+
+/** The same server with session tickets (the client's default): ServerHello acknowledges, NewSessionTicket before CCS. */
+const TICKET_SEED = `${SEED}-tickets`;
+const ticketOptions = (): ClientOptions => options({ crypto: seededProvider(TICKET_SEED), sessionTickets: true });
+let T: { flight: Uint8Array[]; nst: Uint8Array; ccs: Uint8Array; fin: Uint8Array };
 
 afterAll(cleanupPkis);
 beforeAll(async () => {
   pki = makePki();
   otherPki = makePki();
   const leaf = pki.leaves.p256;
-  const srv = await startOpensslServer(['-tls1_2', '-cert', leaf.certFile, '-key', leaf.keyFile, '-www']);
+  const srv = await startOpensslServer(['-tls1_2', '-cert', leaf.certFile, '-key', leaf.keyFile, '-www'], 2);
   try {
     const live = await recordSession(new ClientConnection(options()), await connect(srv.port), (_n, c) => c.state === 'connected');
     expect(live.events[0]?.type).toBe('handshake');
@@ -49,6 +59,14 @@ beforeAll(async () => {
     CCS = record(20, recs[ccsAt]!.payload);
     FIN = record(22, recs[ccsAt + 1]!.payload);
     TAIL = concat([CCS, FIN]);
+    // Again, offering session_ticket: openssl acknowledges it and sends NewSessionTicket before its CCS.
+    const withTicket = await recordSession(new ClientConnection(ticketOptions()), await connect(srv.port), (_n, c) => c.state === 'connected');
+    expect(withTicket.events.map((e) => e.type)).toEqual(['handshake', 'session']);
+    const trecs = splitRecords(concat(withTicket.peerChunks));
+    const tccs = trecs.findIndex((r) => r.type === 20);
+    const messages = splitMessages(concat(trecs.slice(0, tccs).map((r) => r.payload)));
+    expect(messages.map((m) => m[0])).toEqual([2, 11, 12, 14, 4]);
+    T = { flight: messages.slice(0, 4), nst: messages[4]!, ccs: record(20, trecs[tccs]!.payload), fin: record(22, trecs[tccs + 1]!.payload) };
   } finally {
     srv.stop();
   }
@@ -210,20 +228,21 @@ function run(bytes: Uint8Array, extra?: Partial<ClientOptions>) {
 describe('client bad input: each row gives its alert, once, and then nothing', () => {
   it('the unmodified flight completes (the table starts from a valid handshake)', () => {
     const c = run(concat([handshakeRecords([SH, CERT, SKE, SHD]), TAIL]));
-    expect(c.events().map((e) => e.type)).toEqual(['handshake']);
+    // openssl gives the session an ID (its session cache): resumable, so handed out ('session').
+    expect(c.events().map((e) => e.type)).toEqual(['handshake', 'session']);
   });
 
   it('HelloRequest during the handshake is ignored and not hashed (RFC 5246 §7.4.1.1)', () => {
     const hr = message(0, new Uint8Array(0));
     const c = run(concat([handshakeRecords([SH, hr, CERT, hr, SKE, SHD]), TAIL]));
-    expect(c.events().map((e) => e.type)).toEqual(['handshake']);
+    expect(c.events().map((e) => e.type)).toEqual(['handshake', 'session']);
   });
 
   it('the flight split across records at every byte still completes', () => {
     const flight = concat([SH, CERT, SKE, SHD]);
     for (const cut of [1, 4, 5, 100, SH.length, SH.length + 1, flight.length - 1]) {
       const c = run(concat([record(22, flight.subarray(0, cut)), record(22, flight.subarray(cut)), TAIL]));
-      expect(c.events().map((e) => e.type), `cut at ${cut}`).toEqual(['handshake']);
+      expect(c.events().map((e) => e.type), `cut at ${cut}`).toEqual(['handshake', 'session']);
     }
   });
 
@@ -254,6 +273,42 @@ describe('client bad input: each row gives its alert, once, and then nothing', (
       expect(() => c.write(Uint8Array.of(1))).toThrow();
     });
   }
+
+  describe('with a session ticket (RFC 5077): NewSessionTicket between our flight and the server\'s CCS', () => {
+    const runTicket = (bytes: Uint8Array) => {
+      const c = new ClientConnection(ticketOptions());
+      c.takeOutgoing();
+      c.receive(bytes);
+      return c;
+    };
+    const sessionOf = (c: ClientConnection) => c.events().flatMap((e) => (e.type === 'session' ? [e.session] : []));
+
+    it('the unmodified flight completes and hands out the session with its ticket', () => {
+      const c = runTicket(concat([handshakeRecords([...T.flight, T.nst]), T.ccs, T.fin]));
+      expect(c.state).toBe('connected');
+      const [session] = sessionOf(c);
+      expect(session?.ticket).toEqual(T.nst.subarray(10));
+      expect(session?.ticketLifetime).toBe((T.nst[4]! << 24 | T.nst[5]! << 16 | T.nst[6]! << 8 | T.nst[7]!) >>> 0);
+    });
+
+    const ticketRows: { name: string; bytes: () => Uint8Array; alert: string }[] = [
+      { name: 'NewSessionTicket skipped although acknowledged', bytes: () => concat([handshakeRecords(T.flight), T.ccs, T.fin]), alert: 'unexpected_message' },
+      { name: 'NewSessionTicket twice', bytes: () => handshakeRecords([...T.flight, T.nst, T.nst]), alert: 'unexpected_message' },
+      { name: 'NewSessionTicket before ServerHelloDone', bytes: () => handshakeRecords([...T.flight.slice(0, 3), T.nst]), alert: 'unexpected_message' },
+      { name: 'NewSessionTicket truncated', bytes: () => handshakeRecords([...T.flight, message(4, T.nst.subarray(4, -1))]), alert: 'decode_error' },
+      { name: 'NewSessionTicket with a trailing byte', bytes: () => handshakeRecords([...T.flight, message(4, concat([T.nst.subarray(4), Uint8Array.of(0)]))]), alert: 'decode_error' },
+      { name: 'Finished in place of NewSessionTicket', bytes: () => handshakeRecords([...T.flight, message(20, new Uint8Array(12))]), alert: 'unexpected_message' },
+    ];
+    for (const row of ticketRows) {
+      it(`${row.name} → ${row.alert}`, () => {
+        const c = runTicket(row.bytes());
+        const errors = c.events().flatMap((e) => (e.type === 'error' ? [e.error] : []));
+        expect(errors.map((e) => e.alert)).toEqual([row.alert]);
+        expect(c.state).toBe('failed');
+        expect(c.handshake).toBeUndefined();
+      });
+    }
+  });
 
   it('EOF without close_notify is TRUNCATED, with no alert', () => {
     const c = run(handshakeRecords([SH, CERT]));

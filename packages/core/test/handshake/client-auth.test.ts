@@ -1,6 +1,6 @@
-// Client authentication is the subject of a later issue; until then a client asked for a certificate
-// answers with an empty Certificate (RFC 5246 §7.4.6), which a server that only requests one accepts
-// and a server that requires one refuses.
+// A client without credentials asked for a certificate answers with an empty Certificate (RFC 5246 §7.4.6),
+// which a server that only requests one accepts and a server that requires one refuses. (With credentials,
+// against real peers: test/interop/flows-openssl.test.ts; between our two sides: flows.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientConnection } from '../../src/index.js';
 import { connect, startOpensslServer } from '../interop/peers.js';

@@ -86,7 +86,7 @@ export function message(type: number, body: Uint8Array): Uint8Array {
   return out;
 }
 
-/** A comparable summary of events: type plus payload. */
+/** A comparable summary of events: type plus payload (a session without its creation time). */
 export function summarize(events: readonly ConnectionEvent[]): unknown[] {
   return events.map((e) => {
     switch (e.type) {
@@ -96,6 +96,9 @@ export function summarize(events: readonly ConnectionEvent[]): unknown[] {
         return { type: 'handshake', info: { ...e.info, peerCertificates: e.info.peerCertificates.map((c) => Buffer.from(c).toString('base64')) } };
       case 'error':
         return { type: 'error', code: e.error.code, alert: e.error.alert };
+      case 'session':
+        // createdAt is the clock when the session was made, not anything received: left out.
+        return { type: 'session', session: { ...e.session, createdAt: '(clock)' } };
       default:
         return e;
     }

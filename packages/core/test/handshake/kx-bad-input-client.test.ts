@@ -181,13 +181,14 @@ describe('CBC: the server Finished changed anywhere gives bad_record_mac at the 
         server.receive(client.takeOutgoing());
         client.receive(server.takeOutgoing());
         server.receive(client.takeOutgoing());
-        const [ccs, fin] = splitRecords(server.takeOutgoing());
-        expect([ccs!.type, fin!.type]).toEqual([20, 22]);
-        client.receive(concat([record(20, ccs!.payload), record(22, change ? change(fin!.payload) : fin!.payload)]));
+        // NewSessionTicket (RFC 5077 §3.3: the client offered session_ticket), then CCS and the encrypted Finished.
+        const [nst, ccs, fin] = splitRecords(server.takeOutgoing());
+        expect([nst!.type, ccs!.type, fin!.type]).toEqual([22, 20, 22]);
+        client.receive(concat([record(22, nst!.payload), record(20, ccs!.payload), record(22, change ? change(fin!.payload) : fin!.payload)]));
         return { events: client.events(), out: client.takeOutgoing(), length: fin!.payload.length };
       };
       const ok = run();
-      expect(ok.events.map((e) => e.type)).toEqual(['handshake']);
+      expect(ok.events.map((e) => e.type)).toEqual(['handshake', 'session']);
       expect(ok.events[0]?.type === 'handshake' && ok.events[0].info.encryptThenMac).toBe(etm);
       const bad = (r: ReturnType<typeof run>, what: string) => {
         expect(errorsOf(r.events), what).toEqual([{ code: 'BAD_RECORD_MAC', alert: 'bad_record_mac', message: 'bad record MAC' }]);

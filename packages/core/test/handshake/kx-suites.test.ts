@@ -39,13 +39,15 @@ interface Run {
   serverTypes: number[];
   /** Handshake messages of the client's first flight after the ClientHello, plaintext ones. */
   clientHello: Uint8Array | undefined;
+  /** 'session' events the client reported (a resumable session, with its ticket). */
+  sessions: number;
 }
 
 /** Runs a client and a server against each other in memory, each sending `payload` once connected. */
 function run(c: Partial<ClientOptions>, s: Partial<ServerOptions>, payload = testData(40_000, 3)): Run {
   const client = new ClientConnection({ serverName: 'localhost', ca: pki.caPem, ...c });
   const server = new ServerConnection({ credentials: [rsa, p256], ...s });
-  const res: Run = { client: undefined, server: undefined, clientGot: new Uint8Array(0), serverGot: new Uint8Array(0), errors: [], serverTypes: [], clientHello: undefined };
+  const res: Run = { client: undefined, server: undefined, clientGot: new Uint8Array(0), serverGot: new Uint8Array(0), errors: [], serverTypes: [], clientHello: undefined, sessions: 0 };
   const cat = (a: Uint8Array, b: Uint8Array) => {
     const o = new Uint8Array(a.length + b.length);
     o.set(a);
@@ -76,6 +78,7 @@ function run(c: Partial<ClientOptions>, s: Partial<ServerOptions>, payload = tes
         client.write(payload);
       } else if (e.type === 'data') res.clientGot = cat(res.clientGot, e.data);
       else if (e.type === 'error') res.errors.push(e);
+      else if (e.type === 'session') res.sessions++;
     }
     if (toServer.length === 0 && toClient.length === 0 && i > 2) break;
   }
@@ -104,8 +107,11 @@ describe('every new suite, sanstls ↔ sanstls, data both ways', () => {
           expect(info!.group).toBe(kx === 'ECDHE' ? 'x25519' : kx === 'DHE' ? 'ffdhe2048' : undefined);
           expect(info!.signatureScheme === undefined).toBe(kx === 'RSA');
         }
-        // RFC 5246 §7.4.3: no ServerKeyExchange (12) with RSA key exchange.
-        expect(r.serverTypes).toEqual(kx === 'RSA' ? [2, 11, 14] : [2, 11, 12, 14]);
+        // RFC 5246 §7.4.3: no ServerKeyExchange (12) with RSA key exchange. Then, answering the client's
+        // flight, NewSessionTicket (4) before the server's CCS (RFC 5077 §3.3): our client offers
+        // session_ticket by default and our server issues tickets by default (extended master secret sessions).
+        expect(r.serverTypes).toEqual([...(kx === 'RSA' ? [2, 11, 14] : [2, 11, 12, 14]), 4]);
+        expect(r.sessions).toBe(1);
         expect(equalBytes(r.clientGot, testData(40_000, 3))).toBe(true);
         expect(equalBytes(r.serverGot, testData(40_000, 3))).toBe(true);
       });

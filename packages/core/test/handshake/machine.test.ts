@@ -91,10 +91,14 @@ describe('client machine structure', () => {
   });
 
   it('connected is entered only through serverFinishedVerified, after the CCS, after the verified key exchange or a resumed session', () => {
+    // ...or, only once a handshake has completed (renegotiating), back from a renegotiation the server
+    // declined before anything of it was negotiated (RFC 5746 §4.4: the connection goes on as it was).
     expect(entriesTo(ts, 'connected')).toEqual([
+      { from: 'waitServerHello', event: 'renegotiation_declined', target: 'connected', guard: 'renegotiating' },
       { from: 'waitFinished', event: 'finished', target: 'connected', guard: 'serverFinishedVerified' },
       { from: 'resumedWaitFinished', event: 'finished', target: 'connected', guard: 'serverFinishedVerified' },
     ]);
+    expect(ts.find((t) => t.event === 'renegotiation_declined')?.actions).toEqual([]);
     expect(entriesTo(ts, 'waitFinished')).toEqual([{ from: 'waitChangeCipherSpec', event: 'change_cipher_spec', target: 'waitFinished', guard: undefined }]);
     expect(entriesTo(ts, 'resumedWaitFinished')).toEqual([
       { from: 'resumedWaitChangeCipherSpec', event: 'change_cipher_spec', target: 'resumedWaitFinished', guard: undefined },
@@ -159,7 +163,9 @@ describe('client machine structure', () => {
   it('every guarded transition has an unguarded failure branch to failed', () => {
     // renegotiate() is an API call: the connection refuses it itself (INSECURE_RENEGOTIATION) on a connection
     // without RFC 5746, so the machine never sees it fail; were it sent, '*' would make it unexpected_message.
-    expectFailureBranches(ts, { 'connected/renegotiate': 'wildcard' });
+    // renegotiation_declined is the connection's own event (a no_renegotiation warning answering our
+    // renegotiating ClientHello), sent only in that case; anything else would be unexpected_message too.
+    expectFailureBranches(ts, { 'connected/renegotiate': 'wildcard', 'waitServerHello/renegotiation_declined': 'wildcard' });
   });
 
   it('anything else is unexpected_message (root wildcard)', () => {

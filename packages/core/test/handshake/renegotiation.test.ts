@@ -1,6 +1,8 @@
-// Renegotiation is not offered yet (issue 6): a server declines a client's renegotiation ClientHello with
-// a no_renegotiation warning (RFC 5746 §4.4, RFC 5246 §7.2.2). OpenSSL's client (behind node:tls) treats
-// that refusal as fatal for its renegotiation, reports "no renegotiation" and sends handshake_failure.
+// Renegotiation policy against real peers (issue 6; the full flows are in test/interop/flows-openssl.test.ts
+// and test/handshake/flows.test.ts). A server declines a client's renegotiation by default with a
+// no_renegotiation warning (RFC 5746 §4.4, RFC 5246 §7.2.2): OpenSSL's client (behind node:tls) treats that
+// refusal as fatal for its renegotiation, reports "no renegotiation" and sends handshake_failure. A client
+// accepts a server's HelloRequest by default (RFC 5746 secure renegotiation, rate-limited).
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCredential, ServerConnection } from '../../src/index.js';
@@ -32,7 +34,7 @@ describe('renegotiation', () => {
 });
 
 describe('renegotiation requested by a server', () => {
-  it('client ignores an openssl s_server HelloRequest (stdin "r") and carries on (RFC 5246 §7.4.1.1)', async () => {
+  it('client answers an openssl s_server HelloRequest (stdin "r") with a renegotiation (RFC 5746) and carries on', async () => {
     const { startOpensslServer, connect } = await import('../interop/peers.js');
     const { ClientConnection } = await import('../../src/index.js');
     const leaf = pki.leaves.p256;
@@ -59,6 +61,7 @@ describe('renegotiation requested by a server', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(srv.output()).toContain('after renegotiation request');
       expect(srv.output()).toMatch(/SSL_do_handshake -> 1/); // the HelloRequest went out
+      expect(res.events).toContain('renegotiated');
     } finally {
       srv.stop();
     }

@@ -2,11 +2,11 @@
 // replayed into fresh connections with the same seed (so they send the very same bytes) in one piece and
 // one byte at a time: the same events and the same outgoing bytes as the live run, byte for byte.
 import tls from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientConnection, loadCredential, ServerConnection } from '../../src/index.js';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { ClientConnection, loadCredential, ServerConnection, TicketKeys } from '../../src/index.js';
 import { connect, listenOnce, startOpensslServer, testData } from '../interop/peers.js';
 import { cleanupPkis, makePki, type Pki } from '../interop/pki.js';
-import { concat, recordSession, replay, seededProvider, summarize } from './helpers.js';
+import { concat, recordSession, replay, seededProvider, splitMessages, splitRecords, summarize } from './helpers.js';
 
 let pki: Pki;
 afterAll(cleanupPkis);
@@ -48,11 +48,19 @@ describe('feeding bytes one at a time gives the same result as one piece', () =>
   it('server ↔ node:tls client (ECDHE-ECDSA-CHACHA20-POLY1305, P-256 certificate)', async () => {
     const cred = loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem);
     const fromServer = testData(N, 22);
+    // The NewSessionTicket we send node:tls seals the session (with its creation time) under a ticket key with
+    // a random nonce: a fixed key, seeded nonces and a stopped clock make it the same bytes in every run.
+    const key = new Uint8Array(48).fill(7);
     const fresh = () => {
-      const s = new ServerConnection({ credentials: [cred], crypto: seededProvider('server-split') });
+      const ticketKeys = new TicketKeys({ keys: [key], random: seededProvider('server-split-tickets').randomBytes });
+      const s = new ServerConnection({ credentials: [cred], crypto: seededProvider('server-split'), ticketKeys });
       s.write(fromServer);
       return s;
     };
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 0, 1) });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const l = await listenOnce();
     const client = tls.connect({
       host: '127.0.0.1', port: l.port, servername: 'localhost', ca: pki.caPem, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305',
@@ -71,6 +79,10 @@ describe('feeding bytes one at a time gives the same result as one piece', () =>
     client.destroy();
     expect(live.events.filter((e) => e.type === 'handshake')).toHaveLength(1);
     expect(live.events.some((e) => e.type === 'error')).toBe(false);
+    // Our last flight of the handshake carried a NewSessionTicket (node:tls offers session_ticket).
+    const records = splitRecords(live.ours);
+    const plain = records.slice(0, records.findIndex((r) => r.type === 20)).filter((r) => r.type === 22);
+    expect(splitMessages(concat(plain.map((r) => r.payload))).map((m) => m[0])).toEqual([2, 11, 12, 14, 4]);
     check({ ours: live.ours, events: summarize(live.events) }, concat(live.peerChunks), fresh);
   });
 });

@@ -2,10 +2,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadCredential, type ClientOptions, type ServerCredential, type ServerOptions } from '../../src/index.js';
+import { loadCredential, x509ClientVerifier, x509Verifier, type CertificateVerifier, type ClientOptions, type ServerCredential, type ServerOptions } from '../../src/index.js';
 import { COVERAGE_DIR, type Observation, type Role } from '../../scripts/handshake-model.js';
 import { makePki, type Leaf, type Pki } from '../interop/pki.js';
-import { makeScript, scriptsFor, type Script, type ScriptConfig } from './peer.js';
+import { seededProvider } from '../handshake/helpers.js';
+import { makeScript, scriptsFor, withNodeSignatures, type Script, type ScriptConfig } from './peer.js';
 
 export interface Fixture {
   readonly pki: Pki;
@@ -29,6 +30,37 @@ export function ocspResponse(pki: Pki, leaf: Leaf): Uint8Array {
   return Uint8Array.from(readFileSync(`${base}.resp`));
 }
 
+/**
+ * `inner`, remembering its verdict for each input: the model tests replay the same handshakes thousands of
+ * times, and X.509 path validation (and OCSP response checking) is a pure function of the chain, the name,
+ * the stapled response and the clock, which moves by seconds here. The verdicts are those of the real
+ * verifier; X.509 itself is tested in packages/x509 and in the interop tests.
+ */
+export function memoVerifier(inner: CertificateVerifier): CertificateVerifier {
+  const memo = new Map<string, { ok: ReturnType<CertificateVerifier['verify']> } | { error: unknown }>();
+  const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : '-');
+  return {
+    ...(inner.anchorSubjects ? { anchorSubjects: () => inner.anchorSubjects!() } : {}),
+    verify(input) {
+      const key = [input.chain.map(hex).join(','), input.serverName ?? '-', hex(input.ocspResponse), String(input.revocationPending ?? false)].join('|');
+      let v = memo.get(key);
+      if (!v) {
+        try {
+          v = { ok: inner.verify(input) };
+        } catch (error) {
+          v = { error };
+        }
+        memo.set(key, v);
+      }
+      if ('error' in v) throw v.error;
+      return v.ok;
+    },
+  };
+}
+
+/** Seeded crypto with node:crypto signatures (see withNodeSignatures): same handshakes, much faster. */
+export const MODEL_CRYPTO = (seed: string) => withNodeSignatures(seededProvider(seed));
+
 const ECDSA_SUITE = 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256';
 const RSA_SUITE = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
 
@@ -38,32 +70,37 @@ const RSA_SUITE = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
  * the full handshake, so one key exchange is enough; per key exchange, see scriptsFor).
  */
 export function flowConfigs(pki: Pki, client: ClientOptions, server: ServerOptions, role: Role): ScriptConfig[] {
+  const crypto = MODEL_CRYPTO;
   const cred = (l: Leaf, extra: { ocspResponse?: Uint8Array } = {}): ServerCredential => loadCredential(l.certPem, l.keyPem, extra);
   const clientCert = [cred(pki.leaves.p256)];
-  const clientAuth = { ca: pki.caPem };
+  const clientAuth = { ca: pki.caPem, verifier: memoVerifier(x509ClientVerifier({ ca: pki.caPem })) };
   const resumed: ScriptConfig[] = [
     // The abbreviated handshake with a ticket under the current key: ServerHello, CCS, Finished.
-    { name: `${ECDSA_SUITE} resumed by ticket`, client: { ...client, cipherSuites: [ECDSA_SUITE] }, server: { ...server, cipherSuites: [ECDSA_SUITE] }, resume: 'ticket' },
+    { name: `${ECDSA_SUITE} resumed by ticket`, client: { ...client, cipherSuites: [ECDSA_SUITE] }, server: { ...server, cipherSuites: [ECDSA_SUITE] }, resume: 'ticket', crypto },
     // By session ID, with an empty session_ticket: ServerHello, NewSessionTicket (renewed), CCS, Finished.
-    { name: `${ECDSA_SUITE} resumed by session ID, ticket renewed`, client: { ...client, cipherSuites: [ECDSA_SUITE] }, server: { ...server, cipherSuites: [ECDSA_SUITE] }, resume: 'id' },
+    { name: `${ECDSA_SUITE} resumed by session ID, ticket renewed`, client: { ...client, cipherSuites: [ECDSA_SUITE] }, server: { ...server, cipherSuites: [ECDSA_SUITE] }, resume: 'id', crypto },
   ];
   if (role === 'client') {
-    // The server staples OCSP responses (CertificateStatus after Certificate, RFC 6066 §8) and asks for a
-    // client certificate in a renegotiation it starts with HelloRequest: every state of the client, and
-    // during a renegotiation (application data still flowing) every state before the server's CCS.
+    // The server staples OCSP responses (CertificateStatus after Certificate, RFC 6066 §8), asks for a client
+    // certificate (CertificateRequest; NewSessionTicket after the client's flight) and renegotiates with
+    // HelloRequest; the RSA one asks for the certificate only in the renegotiation (renegotiate({ clientAuth })).
+    // Every state of the client, and during a renegotiation (application data still flowing) every state
+    // before the server's CCS.
     const stapling = { credentials: [cred(pki.leaves.p256, { ocspResponse: ocspResponse(pki, pki.leaves.p256) }), cred(pki.leaves.rsa2048, { ocspResponse: ocspResponse(pki, pki.leaves.rsa2048) })] };
     return [
       {
-        name: `${ECDSA_SUITE}, OCSP stapled, renegotiation asking for a client certificate`,
+        name: `${ECDSA_SUITE}, OCSP stapled, client certificate, renegotiation`,
         client: { ...client, cipherSuites: [ECDSA_SUITE], credentials: clientCert },
-        server: { ...server, ...stapling, cipherSuites: [ECDSA_SUITE] },
-        renegotiate: { clientAuth },
+        server: { ...server, ...stapling, cipherSuites: [ECDSA_SUITE], clientAuth },
+        renegotiate: {},
+        crypto,
       },
       {
-        name: `${RSA_SUITE}, OCSP stapled, renegotiation`,
+        name: `${RSA_SUITE}, OCSP stapled, renegotiation asking for a client certificate`,
         client: { ...client, cipherSuites: [RSA_SUITE], credentials: clientCert },
         server: { ...server, ...stapling, cipherSuites: [RSA_SUITE] },
         renegotiate: { clientAuth },
+        crypto,
       },
       ...resumed,
     ];
@@ -77,6 +114,7 @@ export function flowConfigs(pki: Pki, client: ClientOptions, server: ServerOptio
       client: { ...client, cipherSuites: [ECDSA_SUITE], credentials: clientCert },
       server: { ...server, cipherSuites: [ECDSA_SUITE], clientAuth, allowClientRenegotiation: true },
       renegotiate: {},
+      crypto,
     },
     ...resumed,
   ];
@@ -84,7 +122,7 @@ export function flowConfigs(pki: Pki, client: ClientOptions, server: ServerOptio
 
 export function makeFixture(): Fixture {
   const pki = makePki();
-  const client: ClientOptions = { serverName: 'localhost', ca: pki.caPem };
+  const client: ClientOptions = { serverName: 'localhost', ca: pki.caPem, verifier: memoVerifier(x509Verifier({ ca: pki.caPem })) };
   const server: ServerOptions = {
     credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem), loadCredential(pki.leaves.rsa2048.certPem, pki.leaves.rsa2048.keyPem)],
   };
@@ -99,7 +137,10 @@ export function makeFixture(): Fixture {
     pki,
     client,
     server,
-    scripts: { client: [...scriptsFor('client', { client, server }), ...f.client], server: [...scriptsFor('server', { client, server }), ...f.server] },
+    scripts: {
+      client: [...scriptsFor('client', { client, server, crypto: MODEL_CRYPTO }), ...f.client],
+      server: [...scriptsFor('server', { client, server, crypto: MODEL_CRYPTO }), ...f.server],
+    },
     flows: f,
   };
 }

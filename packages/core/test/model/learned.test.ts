@@ -40,10 +40,18 @@ const SIGMA: Input[] = [
 ];
 
 const isDead = (out: string) => out.includes('alert:fatal:') || out.includes('unreadable');
+/**
+ * The answer when the input started a handshake the genuine run did not have (one renegotiation more): the
+ * peer cannot play it correctly (it has no premaster secret for it), so the exploration stops there.
+ */
+const BEYOND = '(beyond the script)';
+/** Next-state marks in `delta`: dead (a fatal alert), beyond the script. */
+const DEAD = -1;
+const UNKNOWN = -2;
 
 interface Observed {
   readonly states: { prefix: Input[]; sig: string; handshakes: number }[];
-  /** state index → input index → [output, next state index or -1 when dead] */
+  /** state index → input index → [output, next state index, DEAD or UNKNOWN] */
   readonly delta: Map<number, Map<number, [string, number]>>;
   /** The states the exploration started from (the first: a new connection). */
   readonly roots: number[];
@@ -71,7 +79,13 @@ function learn(script: Script): Observed {
     const run = new Run(script, true);
     obs.runs++;
     let out = '';
-    for (const i of seq) out = run.step(i).out.join(' ');
+    for (const i of seq) {
+      out = run.step(i).out.join(' ');
+      if (run.peer.beyondScript) {
+        out = BEYOND;
+        break;
+      }
+    }
     memo.set(key, out);
     return out;
   };
@@ -80,7 +94,7 @@ function learn(script: Script): Observed {
     for (const a of SIGMA) {
       const o1 = answer([...prefix, a]);
       parts.push(o1);
-      if (!isDead(o1)) for (const b of SIGMA) parts.push(answer([...prefix, a, b]));
+      if (!isDead(o1) && o1 !== BEYOND) for (const b of SIGMA) parts.push(answer([...prefix, a, b]));
     }
     return parts.join('|');
   };
@@ -108,7 +122,7 @@ function learn(script: Script): Observed {
     obs.delta.set(id, row);
     SIGMA.forEach((a, ai) => {
       const out = answer([...prefix, a]);
-      row.set(ai, [out, isDead(out) ? -1 : stateOf([...prefix, a], depth + 1)]);
+      row.set(ai, [out, isDead(out) ? DEAD : out === BEYOND ? UNKNOWN : stateOf([...prefix, a], depth + 1)]);
     });
   }
   return obs;
@@ -148,9 +162,10 @@ function compare(role: Role, obs: Observed): { problems: string[]; relation: Map
   };
   const step = (q: number, c: string): string | undefined => {
     for (const [ai, [out, next]] of obs.delta.get(q) ?? []) {
+      if (next === UNKNOWN) continue;
       const ts = results(c, ai);
       const where = `${inputName(SIGMA[ai]!)} → ${out || '(nothing)'}`;
-      if (next === -1) {
+      if (next === DEAD) {
         const alert = /alert:fatal:(\S+)/.exec(out)?.[1];
         if (!ts.some((t) => t.to === 'failed' && (t.branch === 'fail' || (t.branch === 'unexpected' && alert === 'unexpected_message')))) {
           return `refused where the model only accepts (${ts.map((t) => t.branch).join('/')}): ${where}`;
@@ -163,6 +178,17 @@ function compare(role: Role, obs: Observed): { problems: string[]; relation: Map
     }
     return undefined;
   };
+  // What the model can be in after each observed state's own input sequence (all accepted): the configurations
+  // reachable along it from a new connection. Wire-alike states (waitNewSessionTicket and
+  // resumedWaitNewSessionTicket answer every input alike) are told apart by how they were reached.
+  for (const [q, cs] of R) {
+    let along = new Set([config(model.connectionInitial, 0)]);
+    for (const a of obs.states[q]!.prefix) {
+      const ai = SIGMA.findIndex((x) => inputName(x) === inputName(a));
+      along = new Set([...along].flatMap((c) => results(c, ai).filter(accepts).map((t) => t.next)));
+    }
+    for (const c of [...cs]) if (!along.has(c)) cs.delete(c);
+  }
   for (let changed = true; changed; ) {
     changed = false;
     for (const [q, cs] of R) {
@@ -192,7 +218,7 @@ function compare(role: Role, obs: Observed): { problems: string[]; relation: Map
       if (!reason) continue;
       if (!reason.startsWith('accepted, but')) problems.push(`${label(c)} after [${path}]: ${reason}`);
       for (const [ai, [, next]] of obs.delta.get(q) ?? []) {
-        if (next === -1) continue;
+        if (next < 0) continue;
         for (const t of results(c, ai)) if (accepts(t)) queue.push([next, t.next, `${path} ${inputName(SIGMA[ai]!)}`.trim()]);
       }
     }
@@ -203,7 +229,7 @@ function compare(role: Role, obs: Observed): { problems: string[]; relation: Map
   // among the candidates, take the one that explains the most refusals by unexpected_message rather than by
   // a failing check (e.g. after CertificateRequest: waitServerHelloDoneAfterRequest, not waitServerHelloDone).
   const guardRefusals = (q: number, c: string) =>
-    [...(obs.delta.get(q) ?? [])].filter(([ai, [, next]]) => next === -1 && results(c, ai).some((t) => t.branch === 'fail')).length;
+    [...(obs.delta.get(q) ?? [])].filter(([ai, [, next]]) => next === DEAD && results(c, ai).some((t) => t.branch === 'fail')).length;
   const owner = new Map<string, number>();
   for (const [q, cs] of R) {
     if (cs.size === 0) continue; // reported above when it matters (unreachable from the roots otherwise)
@@ -222,9 +248,10 @@ function compare(role: Role, obs: Observed): { problems: string[]; relation: Map
   for (const [q, cs] of R) {
     for (const c of cs) {
       for (const [ai, [out, next]] of obs.delta.get(q) ?? []) {
+        if (next === UNKNOWN) continue;
         const event = machineEvent(SIGMA[ai]!)!;
         const alert = /alert:fatal:(\S+)/.exec(out)?.[1];
-        const to = next === -1 ? 'failed' : results(c, ai).find((t) => accepts(t) && R.get(next)!.has(t.next))?.to;
+        const to = next === DEAD ? 'failed' : results(c, ai).find((t) => accepts(t) && R.get(next)!.has(t.next))?.to;
         if (to) coverage.add({ machine: role, from: parse(c).state, event, to, ...(alert ? { alert } : {}) });
       }
     }

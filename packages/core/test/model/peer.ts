@@ -15,8 +15,8 @@
 // - It follows handshakes as a peer does: a ClientHello after a completed handshake starts the next one (a
 //   renegotiation, still protected under the keys in force until each side's ChangeCipherSpec), and a
 //   ServerHello echoing the session ID of the ClientHello is the abbreviated handshake of the script's session.
-import { createHash } from 'node:crypto';
-import { wasmProvider, type CryptoProvider } from '@sanstls/crypto';
+import { constants as nodeConstants, createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { wasmProvider, type CryptoProvider, type SignatureKind } from '@sanstls/crypto';
 import { cipherSuiteByCode, CIPHER_SUITES, ExtensionType, HandshakeType, handshakeTypeName, type CipherSuite } from '../../src/codec/constants.js';
 import { HandshakeAssembler } from '../../src/codec/messages/handshake.js';
 import { decodeClientHello, encodeClientHello } from '../../src/codec/messages/client-hello.js';
@@ -91,6 +91,40 @@ function premasterCapturing(base: CryptoProvider, into: Uint8Array[]): CryptoPro
   };
 }
 
+/**
+ * `base` with public-key signatures by node:crypto (OpenSSL), as @sanstls/node's native provider has them:
+ * the model tests run the same handshakes thousands of times and the core's own (pure JavaScript) ECDSA
+ * costs milliseconds per signature. ECDSA signatures are then randomized, so the SUT's signed messages vary
+ * from run to run: the scripted peer reads them and signs its own CertificateVerify over what it read.
+ * (The fuzz harness, which replays recorded bytes, keeps the deterministic default.)
+ */
+export function withNodeSignatures(base: CryptoProvider): CryptoProvider {
+  const privateKeys = new Map<Uint8Array, KeyObject>();
+  const publicKeys = new Map<string, KeyObject>();
+  const options = (kind: SignatureKind, hash: string | undefined) =>
+    kind === 'rsa-pss'
+      ? { padding: nodeConstants.RSA_PKCS1_PSS_PADDING, saltLength: { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[hash!] }
+      : kind === 'ecdsa'
+        ? { dsaEncoding: 'der' as const }
+        : {};
+  return {
+    ...base,
+    signatures: {
+      sign(key, kind, hash, data) {
+        let k = privateKeys.get(key.der);
+        if (!k) privateKeys.set(key.der, (k = createPrivateKey({ key: Buffer.from(key.der), format: 'der', type: key.format })));
+        return new Uint8Array(nodeSign(kind === 'ed25519' ? null : hash!, data, { key: k, ...options(kind, hash) }));
+      },
+      verify(spki, kind, hash, data, signature) {
+        const id = Buffer.from(spki).toString('base64');
+        let k = publicKeys.get(id);
+        if (!k) publicKeys.set(id, (k = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' })));
+        return nodeVerify(kind === 'ed25519' ? null : hash!, data, { key: k, ...options(kind, hash) }, signature);
+      },
+    },
+  };
+}
+
 /** n bytes from a SHA-256 counter: the same label gives the same bytes in every process. */
 export function seededBytes(label: string): (n: number) => Uint8Array {
   let counter = 0;
@@ -129,14 +163,16 @@ export interface ScriptHandshake {
 export interface Script {
   readonly name: string;
   readonly sut: Role;
-  /** A new SUT: same options, same seed, every time. */
-  make(): Sut;
+  /** A new SUT: same options, same seed, every time; `extra` overrides options (e.g. for an attack). */
+  make(extra?: Partial<ClientOptions & ServerOptions>): Sut;
   /** The handshakes of the genuine run: the first, then each renegotiation. */
   readonly handshakes: readonly ScriptHandshake[];
   /** The first handshake's messages (handshakes[0].messages). */
   readonly messages: readonly ScriptMessage[];
   /** The master secret of the session the first handshake resumes (resumed scripts only). */
   readonly sessionMaster: Uint8Array | undefined;
+  /** The session the client offers (resumed scripts only). */
+  readonly session: TlsSession | undefined;
   /** The client certificate's key, when the peer is a client that authenticates (it signs CertificateVerify). */
   readonly clientKey: SigningKey | undefined;
   readonly suite: CipherSuite;
@@ -163,6 +199,8 @@ export interface ScriptConfig {
    * sends the renegotiating ClientHello). `clientAuth`: the server asks for a certificate in it.
    */
   readonly renegotiate?: { readonly clientAuth?: ServerOptions['clientAuth'] };
+  /** The crypto of both sides, from a seed (default seededProvider: same seed, same bytes). */
+  readonly crypto?: (seed: string) => CryptoProvider;
 }
 
 /** Ticket key material of a script: fixed, so tickets sealed in one process open in another. */
@@ -191,8 +229,9 @@ function prepareResumption(cfg: ScriptConfig): { client: ClientOptions; server: 
   const keys = (label: string) => new TicketKeys({ keys: [ticketMaterial(cfg.name)], random: seededBytes(`${cfg.name}:${label}`), now });
   const cache = new LruSessionCache({ now });
   const seed = (r: Role) => `model:${cfg.name}:first:${r}`;
-  const c = new ClientConnection({ ...cfg.client, crypto: seededProvider(seed('client')) });
-  const s = new ServerConnection({ ...cfg.server, sessionCache: cache, ticketKeys: keys('first'), crypto: seededProvider(seed('server')) });
+  const crypto = cfg.crypto ?? seededProvider;
+  const c = new ClientConnection({ ...cfg.client, crypto: crypto(seed('client')) });
+  const s = new ServerConnection({ ...cfg.server, sessionCache: cache, ticketKeys: keys('first'), crypto: crypto(seed('server')) });
   shuttle(c, s);
   const session = c.events().find((e): e is Extract<ConnectionEvent, { type: 'session' }> => e.type === 'session')?.session;
   const kept = session ? cache.get(session.sessionId) : undefined;
@@ -219,6 +258,7 @@ function prepareResumption(cfg: ScriptConfig): { client: ClientOptions; server: 
  */
 export function makeScript(cfg: ScriptConfig, sut: Role): Script | undefined {
   const seed = (r: Role) => `model:${cfg.name}:${r}`;
+  const provider = cfg.crypto ?? seededProvider;
   let prep: ReturnType<typeof prepareResumption>;
   try {
     prep = cfg.resume ? prepareResumption(cfg) : undefined;
@@ -228,14 +268,14 @@ export function makeScript(cfg: ScriptConfig, sut: Role): Script | undefined {
   if (cfg.resume && !prep) return undefined;
   const clientOptions = prep?.client ?? cfg.client;
   const serverOptions = (): ServerOptions => ({ ...cfg.server, ...(prep?.server() ?? {}) });
-  const make = (): Sut => {
+  const make = (extra: Partial<ClientOptions & ServerOptions> = {}): Sut => {
     const use: KeyUse = { created: 0, disposed: 0, operations: 0 };
-    const crypto = keyCounting(seededProvider(seed(sut)), use);
-    const conn = sut === 'client' ? new ClientConnection({ ...clientOptions, crypto }) : new ServerConnection({ ...serverOptions(), crypto });
+    const crypto = keyCounting(provider(seed(sut)), use);
+    const conn = sut === 'client' ? new ClientConnection({ ...clientOptions, ...extra, crypto }) : new ServerConnection({ ...serverOptions(), ...extra, crypto });
     return { conn, use };
   };
   const captured: Uint8Array[] = [];
-  const peerCrypto = premasterCapturing(seededProvider(seed(other(sut))), captured);
+  const peerCrypto = premasterCapturing(provider(seed(other(sut))), captured);
   // What the peer sends, message by message, with the turn it went out in: turns count the deliveries
   // between the two (and the renegotiation call), so one turn is one flight. -1: the client's constructor.
   const sent: { raw?: Uint8Array; turn: number }[] = [];
@@ -337,6 +377,7 @@ export function makeScript(cfg: ScriptConfig, sut: Role): Script | undefined {
     handshakes,
     messages: handshakes[0]!.messages,
     sessionMaster: prep?.master,
+    session: prep?.client.session,
     clientKey: sut === 'server' ? cfg.client.credentials?.[0]?.key : undefined,
     suite: cipherSuiteByCode(first.cipherSuiteCode)!,
     ems: first.extendedMasterSecret,
@@ -345,12 +386,12 @@ export function makeScript(cfg: ScriptConfig, sut: Role): Script | undefined {
 }
 
 /** One script per key exchange our two sides complete a handshake with (so new key exchanges join in). */
-export function scriptsFor(sut: Role, base: { client: ClientOptions; server: ServerOptions }): Script[] {
+export function scriptsFor(sut: Role, base: { client: ClientOptions; server: ServerOptions; crypto?: ScriptConfig['crypto'] }): Script[] {
   const out: Script[] = [];
   const kinds = new Set<string>();
   for (const suite of CIPHER_SUITES) {
     if (kinds.has(suite.keyExchange)) continue;
-    const s = makeScript({ name: suite.iana, client: { ...base.client, cipherSuites: [suite.iana] }, server: { ...base.server, cipherSuites: [suite.iana] } }, sut);
+    const s = makeScript({ name: suite.iana, client: { ...base.client, cipherSuites: [suite.iana] }, server: { ...base.server, cipherSuites: [suite.iana] }, crypto: base.crypto }, sut);
     if (!s) continue;
     kinds.add(suite.keyExchange);
     out.push(s);
@@ -364,6 +405,7 @@ export function scriptsFor(sut: Role, base: { client: ClientOptions; server: Ser
       name: `${first.suite.iana} without EMS`,
       client: { ...base.client, cipherSuites: [first.suite.iana], extendedMasterSecret: false, renegotiation: false },
       server: { ...base.server, cipherSuites: [first.suite.iana] },
+      crypto: base.crypto,
     }, sut);
     if (s && !s.ems) out.push(s);
   }
@@ -485,6 +527,9 @@ function frame(type: number, body: Uint8Array): Uint8Array {
 
 // ---- the peer -------------------------------------------------------------------------------------------
 
+/** The peer's crypto: the core's, with node:crypto signatures (its CertificateVerify). */
+const peerProvider = withNodeSignatures(wasmProvider);
+
 /** What the peer knows of the handshake in progress. */
 interface PeerHandshake {
   readonly transcript: Uint8Array[];
@@ -510,7 +555,7 @@ const freshHandshake = (): PeerHandshake => ({
 
 export class ScriptedPeer {
   readonly role: Role;
-  private readonly provider = wasmProvider;
+  private readonly provider = peerProvider;
   private hs: PeerHandshake = freshHandshake();
   /** The verify_data of the last completed handshake. */
   private previous: PeerHandshake['verifyData'] = {};
@@ -531,6 +576,14 @@ export class ScriptedPeer {
   /** Has the peer derived the keys of the handshake in progress? */
   get hasKeys(): boolean {
     return this.hs.keys !== undefined;
+  }
+
+  /**
+   * The handshake in progress is one the genuine run did not have (a renegotiation more than it made): the
+   * peer has no premaster secret for it, so from here on it cannot play a correct peer.
+   */
+  get beyondScript(): boolean {
+    return this.index >= this.script.handshakes.length;
   }
 
   /** Are the peer's records protected now (its ChangeCipherSpec went out with keys it knew)? */
@@ -628,9 +681,13 @@ export class ScriptedPeer {
     }
   }
 
-  /** The handshake message (header included) the peer sends for `event`. */
+  /**
+   * The handshake message (header included) the peer sends for `event`. A ClientHello after a completed
+   * handshake is the next recorded handshake's (the peer moves on to it).
+   */
   message(event: string, broken: boolean, empty = false): Uint8Array {
     const type = event === 'unknown_handshake' ? 99 : HandshakeType[event as keyof typeof HandshakeType];
+    this.maybeNextHandshake(type);
     const h = this.hs;
     if (event === 'finished') {
       // verify_data over the transcript as it really is (RFC 5246 §7.4.9); broken: one bit off.
@@ -681,8 +738,6 @@ export class ScriptedPeer {
   send(i: Input): Uint8Array {
     switch (i.kind) {
       case 'handshake': {
-        const type = i.event === 'unknown_handshake' ? 99 : HandshakeType[i.event as keyof typeof HandshakeType];
-        this.maybeNextHandshake(type); // a renegotiating ClientHello is the next recorded handshake's
         const raw = this.message(i.event, i.broken, i.empty);
         this.note(raw);
         return this.seal(CONTENT.handshake, raw);
@@ -783,7 +838,10 @@ export class Run {
   /** What the SUT sent on its own (the client's ClientHello). */
   readonly first: StepResult;
 
-  /** echo: the application writes back whatever data it receives (makes `connected` visible on the wire). */
+  /**
+   * echo: the application writes back whatever data it receives (makes `connected` visible on the wire); not
+   * during a renegotiation, where writes wait for its end (a queue the model does not have).
+   */
   constructor(readonly script: Script, private readonly echo = false) {
     const s = script.make();
     this.sut = s.conn;
@@ -794,7 +852,7 @@ export class Run {
 
   private drain(threw?: unknown): StepResult {
     const events = this.sut.events();
-    if (this.echo) for (const e of events) if (e.type === 'data') this.sut.write(e.data);
+    if (this.echo && !this.sut.renegotiating) for (const e of events) if (e.type === 'data') this.sut.write(e.data);
     const b = this.sut.takeOutgoing();
     return { out: this.peer.observe(b), events, bytes: b.length, ...(threw !== undefined ? { threw } : {}) };
   }
