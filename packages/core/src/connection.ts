@@ -396,7 +396,9 @@ export class ServerConnection extends Connection {
    * certificate in that handshake (the usual reason). The client may ignore the request.
    */
   renegotiate(options: { readonly clientAuth?: ClientAuthOptions } = {}): void {
-    if (options.clientAuth) this.binding.nextClientAuth = resolveClientAuth(options.clientAuth);
+    // Resolved first (bad options throw before anything is sent), applied only once the request is out.
+    const auth = options.clientAuth && resolveClientAuth(options.clientAuth);
     this.startRenegotiation();
+    if (auth) this.binding.nextClientAuth = auth;
   }
 }

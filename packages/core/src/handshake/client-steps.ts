@@ -404,7 +404,8 @@ function sessionOf(hs: ClientHandshake): TlsSession | undefined {
   const t = hs.newTicket !== undefined && hs.newTicket.ticket.length > 0 ? hs.newTicket : undefined;
   if (hs.resumed) {
     if (!t) return undefined;
-    return { ...hs.offeredSession!, ticket: t.ticket, ticketLifetime: t.lifetimeHint, createdAt: Date.now() };
+    // The session keeps its age: a renewed ticket does not extend it (the server counts the same way).
+    return { ...hs.offeredSession!, ticket: t.ticket, ticketLifetime: t.lifetimeHint };
   }
   // RFC 7627 §5.3: sessions without the extended master secret are never resumed, so never kept.
   if (!c.ems || (c.sessionId.length === 0 && !t)) return undefined;
