@@ -13,8 +13,9 @@ import type { OcspCheckOptions } from './ocsp.js';
 import { DEFAULT_LIMITS, buildPath } from './path.js';
 import { decodePemBlocks } from './pem.js';
 import type { RevocationPolicy } from './revocation.js';
-import { type AnchorsInput, toTrustStore } from './trust-store.js';
+import { type AnchorsInput, type TrustStore, toTrustStore } from './trust-store.js';
 import { validatePath } from './validate.js';
+import { cachedResult, cacheKey, remember } from './verify-cache.js';
 
 export interface VerifyChainOptions {
   /** DER certificates as the peer sent them, leaf first; the rest may be in any order. */
@@ -76,6 +77,24 @@ export function verifyChain(opts: VerifyChainOptions): VerifiedChain {
   const maxDepth = opts.maxDepth ?? DEFAULT_LIMITS.maxDepth;
   if (!Number.isInteger(maxDepth) || maxDepth < 0) throw new X509Error('INVALID_CALL', 'maxDepth must be a non-negative integer');
   const identity = identityOf(opts);
+  const anchors = opts.anchors === undefined ? defaultTrustStore() : toTrustStore(opts.anchors);
+  // A plain call already answered for these bytes, this name and this trust store (see verify-cache.ts).
+  const key = cacheKey(opts);
+  const hit = key === undefined ? undefined : cachedResult(anchors, key, timeMs);
+  if (hit) return hit;
+  const result = verifyUncached(opts, first, timeMs, maxDepth, identity, anchors);
+  if (key !== undefined) remember(anchors, key, result, timeMs);
+  return result;
+}
+
+function verifyUncached(
+  opts: VerifyChainOptions,
+  first: Uint8Array,
+  timeMs: number,
+  maxDepth: number,
+  identity: PeerIdentity | undefined,
+  anchors: TrustStore,
+): VerifiedChain {
   const leaf = parseCertificate(first);
   const extra: Certificate[] = [];
   const unparsable: string[] = [];
@@ -87,7 +106,6 @@ export function verifyChain(opts: VerifyChainOptions): VerifiedChain {
       unparsable.push((e as Error).message);
     }
   }
-  const anchors = opts.anchors === undefined ? defaultTrustStore() : toTrustStore(opts.anchors);
   unparsable.push(...anchors.rejected.map((r) => `trust anchor ${r.index}: ${r.reason}`));
   const crls = parseCrls(opts.crls ?? []);
   const path = buildPath({
