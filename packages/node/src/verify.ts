@@ -61,12 +61,9 @@ export function nodeVerifier(opts: NodeVerifierOptions, outcome: VerifyOutcome):
     verify({ chain, serverName }) {
       const first = chain[0];
       if (first === undefined) throw new TlsError('BAD_CERTIFICATE', 'bad_certificate', 'the server sent no certificate');
-      let leaf: Certificate;
-      try {
-        leaf = parseCertificate(first);
-      } catch (e) {
-        throw asTls(e);
-      }
+      // The leaf as the validated path has it; parsed on its own only when validation failed (its key is
+      // still needed with rejectUnauthorized: false).
+      let leaf: Certificate | undefined;
       try {
         if (serverName === undefined && !opts.checkServerIdentity) {
           throw new TlsError('HOSTNAME_REQUIRED', 'certificate_unknown', 'no server name given to check the certificate against');
@@ -80,6 +77,7 @@ export function nodeVerifier(opts: NodeVerifierOptions, outcome: VerifyOutcome):
           ...(opts.time ? { time: opts.time } : {}),
         });
         outcome.path = r.path;
+        leaf = r.leaf;
         if (custom) {
           const bad = custom(serverName ?? '', nodeCertificate(r.leaf));
           if (bad) throw asTls(bad);
@@ -89,6 +87,11 @@ export function nodeVerifier(opts: NodeVerifierOptions, outcome: VerifyOutcome):
         const err = asTls(e);
         outcome.error = err;
         if (opts.rejectUnauthorized) throw err;
+      }
+      try {
+        leaf ??= parseCertificate(first);
+      } catch (e) {
+        throw asTls(e);
       }
       return { publicKey: publicKeyOf(leaf) };
     },
