@@ -29,7 +29,7 @@ export type { EcdheGroup } from './handshake/key-exchange/ecdhe.js';
 export type { FfdheGroup } from './handshake/key-exchange/ffdhe-groups.js';
 export { MIN_DH_BITS } from './handshake/key-exchange/dhe.js';
 export { parsePrivateKey, parseCertificateChain, type SigningKey } from './handshake/private-key.js';
-export { x509ClientVerifier, x509Verifier, type CertificateVerifier, type CertificateVerifyInput, type X509VerifierOptions } from './handshake/verifier.js';
+export { peerPublicKeyOf, x509ClientVerifier, x509Verifier, type CertificateVerifier, type CertificateVerifyInput, type X509VerifierOptions } from './handshake/verifier.js';
 export { DEFAULT_SIGNATURE_SCHEMES, type PeerPublicKey } from './handshake/signature.js';
 export { clientMachine } from './handshake/client-machine.js';
 export { serverMachine } from './handshake/server-machine.js';

@@ -2,7 +2,7 @@
 // `ca` (default: the bundled Mozilla roots), the host name check (or the caller's checkServerIdentity), and
 // rejectUnauthorized. With rejectUnauthorized: false a failed check does not end the handshake: the socket
 // reports authorized = false and authorizationError = the code, as node:tls does.
-import { TlsError, type CertificateVerifier, type PeerPublicKey } from '@sanstls/core';
+import { peerPublicKeyOf, TlsError, type CertificateVerifier } from '@sanstls/core';
 import {
   X509Error,
   defaultTrustStore,
@@ -31,19 +31,6 @@ export interface NodeVerifierOptions {
   readonly time?: Date;
 }
 
-function publicKeyOf(cert: Certificate): PeerPublicKey {
-  const k = cert.spki.key;
-  switch (k.kind) {
-    case 'rsa':
-      return { type: 'rsa', spki: cert.spki.der, bits: k.bits };
-    case 'ec':
-      return { type: 'ec', curve: k.curve, point: k.point };
-    case 'ed25519':
-      return { type: 'ed25519', key: k.key };
-    default:
-      throw new TlsError('UNSUPPORTED_PUBLIC_KEY', 'unsupported_certificate', `unsupported server key: ${k.algorithm}`);
-  }
-}
 
 function asTls(e: unknown): TlsError {
   if (e instanceof TlsError) return e;
@@ -93,7 +80,7 @@ export function nodeVerifier(opts: NodeVerifierOptions, outcome: VerifyOutcome):
       } catch (e) {
         throw asTls(e);
       }
-      return { publicKey: publicKeyOf(leaf) };
+      return { publicKey: peerPublicKeyOf(leaf) };
     },
   };
 }

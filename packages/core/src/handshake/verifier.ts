@@ -67,7 +67,7 @@ export function x509Verifier(opts: X509VerifierOptions): CertificateVerifier {
           ...(ocspResponse ? { ocspResponse } : {}),
           revocation: revocationPending ? 'soft' : (opts.revocation ?? 'soft'),
         });
-        return { publicKey: publicKeyOf(leaf) };
+        return { publicKey: peerPublicKeyOf(leaf) };
       });
     },
     anchorSubjects: () => anchors.anchors.map((a) => a.subject.der),
@@ -85,7 +85,7 @@ export function x509ClientVerifier(opts: X509VerifierOptions): CertificateVerifi
     verify({ chain }) {
       return x509Errors(() => {
         const { leaf } = verifyChain({ chain, anchors, purpose: 'client', ...(opts.time ? { time: opts.time } : {}) });
-        return { publicKey: publicKeyOf(leaf) };
+        return { publicKey: peerPublicKeyOf(leaf) };
       });
     },
     anchorSubjects: () => anchors.anchors.map((a) => a.subject.der),
@@ -94,7 +94,7 @@ export function x509ClientVerifier(opts: X509VerifierOptions): CertificateVerifi
 
 /** The public key of a leaf certificate that was not (or could not be) verified. */
 export function leafPublicKey(der: Uint8Array): PeerPublicKey {
-  return x509Errors(() => publicKeyOf(parseCertificate(der)));
+  return x509Errors(() => peerPublicKeyOf(parseCertificate(der)));
 }
 
 function x509Errors<T>(f: () => T): T {
@@ -106,7 +106,8 @@ function x509Errors<T>(f: () => T): T {
   }
 }
 
-function publicKeyOf(leaf: Certificate): PeerPublicKey {
+/** The handshake's view of a certificate's key (throws unsupported_certificate for other key types). */
+export function peerPublicKeyOf(leaf: Certificate): PeerPublicKey {
   const k = leaf.spki.key;
   switch (k.kind) {
     case 'rsa':
