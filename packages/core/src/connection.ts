@@ -284,7 +284,10 @@ abstract class Connection {
           break;
         case 'application_data':
           if (this.assembler.pending) throw unexpectedMessage('application data inside a fragmented handshake message');
-          this.dispatch({ type: 'application_data', data: ev.payload });
+          // Established and not renegotiating: the machine's only answer is to deliver it (connected's
+          // application_data transition), so bulk data skips the actor's macrostep per record.
+          if ((this.actor.getSnapshot() as MachineSnapshot).value === 'connected') this.queue.push({ type: 'data', data: ev.payload });
+          else this.dispatch({ type: 'application_data', data: ev.payload });
           break;
         case 'alert':
           this.onAlert(ev.level, ev.description);
