@@ -7,8 +7,6 @@ import type { RecordProtector } from './protection/types.js';
 import { SequenceNumber } from './sequence.js';
 
 const INITIAL_CAPACITY = 4096;
-/** After takeOutgoing, a buffer grown past this is dropped so an idle connection stays small. */
-const KEEP_CAPACITY = 64 * 1024;
 
 export class RecordWriter {
   /** Sequence number of the next record written (RFC 5246 §6.1). */
@@ -49,12 +47,14 @@ export class RecordWriter {
       throw new TlsError('INTERNAL_ERROR', 'internal_error', `refusing to send an empty record of type ${type}`);
     }
     const p = this.protector;
+    // Room for every record of this write at once: one allocation, not one per doubling.
+    const records = Math.ceil(data.length / this.maxFragment);
+    this.reserve(records * (RECORD_HEADER_LENGTH + p.prefixLength + p.maxSuffixLength) + data.length);
+    const out = this.out;
     for (let pos = 0; pos < data.length; pos += this.maxFragment) {
       const n = Math.min(this.maxFragment, data.length - pos);
       const start = this.length;
       const body = start + RECORD_HEADER_LENGTH;
-      this.reserve(RECORD_HEADER_LENGTH + p.prefixLength + n + p.maxSuffixLength);
-      const out = this.out;
       out.set(data.subarray(pos, pos + n), body + p.prefixLength);
       const fragment = p.sealInPlace(out, body, n, type, this.version, this.sequence.next());
       out[start] = type;
@@ -72,18 +72,23 @@ export class RecordWriter {
     return this.length;
   }
 
-  /** Everything written since the last call, as one buffer the caller owns (empty when nothing). */
+  /**
+   * Everything written since the last call, as one buffer the caller owns (empty when nothing). The
+   * buffer itself is handed over, not copied; the next write starts a new one, so an idle connection
+   * holds no output buffer at all.
+   */
   takeOutgoing(): Uint8Array {
-    const result = this.out.slice(0, this.length);
+    if (this.length === 0) return new Uint8Array(0);
+    const result = this.out.subarray(0, this.length);
+    this.out = new Uint8Array(0);
     this.length = 0;
-    if (this.out.length > KEEP_CAPACITY) this.out = new Uint8Array(0);
     return result;
   }
 
   private reserve(n: number): void {
     const need = this.length + n;
     if (need <= this.out.length) return;
-    let cap = Math.max(this.out.length * 2, INITIAL_CAPACITY);
+    let cap = Math.max(this.out.length * 2, INITIAL_CAPACITY, need);
     while (cap < need) cap *= 2;
     const grown = new Uint8Array(cap);
     grown.set(this.out.subarray(0, this.length));
