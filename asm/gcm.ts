@@ -4,7 +4,7 @@
 // Chunks may have any length.
 // A verify-then-decrypt pass is also possible: gcm_hash_ct* then gcm_finish, compare, then gcm_ctr*.
 import { aes_ctr32, aes_ctx_size, aes_encrypt_blocks, aes_init } from './aes';
-import { ghash_final, ghash_init, ghash_pad, ghash_reset, ghash_update, GHASH_CTX_SIZE } from './ghash/ghash';
+import { ghash_final, ghash_init, ghash_pad, ghash_reset, ghash_set_wide, ghash_update, GHASH_CTX_SIZE, GHASH_WIDE_SIZE } from './ghash/ghash';
 
 const G_GH: usize = 0; // GHASH context
 const G_J0: usize = GHASH_CTX_SIZE; // pre-counter block J0
@@ -26,6 +26,16 @@ const MAX_TEXT: u64 = (<u64>1 << 36) - 32;
 /** Bytes of a GCM context. */
 export function gcm_ctx_size(): usize {
   return G_AES + aes_ctx_size();
+}
+
+/** Bytes of the optional 16-way GHASH block (see ghash_set_wide): handed over for bulk data. */
+export function gcm_wide_size(): usize {
+  return GHASH_WIDE_SIZE;
+}
+
+/** Gives the context its 16-way GHASH block at w (after gcm_init, between messages). */
+export function gcm_set_wide(c: usize, w: usize): void {
+  ghash_set_wide(c + G_GH, w);
 }
 
 /** Expands the key (16, 24 or 32 bytes) and derives H = E_K(0^128). Returns 0 for other key lengths. */

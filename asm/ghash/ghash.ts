@@ -4,22 +4,32 @@
 import { clear_z, load_hi, load_lo, mul_acc, prep, PREP_SIZE, reduce, store_block, ZHI, ZLO } from './clmul64';
 import { TABLE_SIZE, wide_first, wide_step, wide_tables, wide_unpack } from './wide';
 
-// Context layout (offsets in bytes; the block is 64-byte aligned).
+// Context layout (offsets in bytes; the block is 64-byte aligned). The 16-way tables (about 11 KiB) live
+// in a separate block that the owner hands over with ghash_set_wide when it first has bulk data: an idle
+// TLS connection keeps only the small part (the record-protection memory per connection is mostly these
+// tables otherwise). Without them every run takes the generic 4-way path, with the same results.
 const GH_Y: usize = 0; // running value Y, as a block
 const GH_BUF: usize = 16; // partial block
 const GH_N: usize = 32; // u32: bytes in the partial block
-const GH_POW: usize = 64; // H^1..H^16, prepared (PREP_SIZE each)
-const GH_TAB: usize = GH_POW + 16 * PREP_SIZE; // byte planes for H^16
-const GH_ACC: usize = GH_TAB + TABLE_SIZE; // two 256-byte areas for the transposed accumulators
-const GH_TMP: usize = GH_ACC + 256;
-export const GHASH_CTX_SIZE: usize = GH_TMP + 256;
+const GH_WIDE: usize = 40; // u32: address of the 16-way block, 0 when there is none
+const GH_H: usize = 48; // H itself, to build the 16-way block later
+const GH_POW: usize = 64; // H^1..H^4, prepared (PREP_SIZE each)
+export const GHASH_CTX_SIZE: usize = GH_POW + 4 * PREP_SIZE;
+
+// The 16-way block: H^5..H^16 prepared, byte planes for H^16, two 256-byte accumulator areas.
+const W_POW: usize = 0;
+const W_TAB: usize = W_POW + 12 * PREP_SIZE;
+const W_ACC: usize = W_TAB + TABLE_SIZE;
+const W_TMP: usize = W_ACC + 256;
+export const GHASH_WIDE_SIZE: usize = W_TMP + 256;
 
 /** Below this many blocks a run uses the generic multiply only. */
 const WIDE_MIN: usize = 32;
 
+/** H^i prepared, 1 <= i <= 16 (i is public: a loop index); i > 4 needs the 16-way block. */
 // @ts-ignore: decorator
 @inline function pow(g: usize, i: usize): usize {
-  return g + GH_POW + (i - 1) * PREP_SIZE;
+  return i <= 4 ? g + GH_POW + (i - 1) * PREP_SIZE : <usize>load<u32>(g + GH_WIDE) + W_POW + (i - 5) * PREP_SIZE;
 }
 
 /** Size of a GHASH context. */
@@ -27,20 +37,44 @@ export function ghash_ctx_size(): usize {
   return GHASH_CTX_SIZE;
 }
 
+/** Size of the block ghash_set_wide takes. */
+export function ghash_wide_size(): usize {
+  return GHASH_WIDE_SIZE;
+}
+
 /** Keys the context with the 16-byte hash key H at h (H = E_K(0^128) in GCM) and resets it. */
 export function ghash_init(g: usize, h: usize): void {
+  v128.store(g + GH_H, v128.load(h));
+  store<u32>(g + GH_WIDE, 0);
   let w1 = load_hi(h), w0 = load_lo(h);
   prep(pow(g, 1), w1, w0);
-  for (let i: usize = 2; i <= 16; i++) {
+  for (let i: usize = 2; i <= 4; i++) {
     mul_acc(w1, w0, pow(g, 1));
     reduce();
     w1 = ZHI;
     w0 = ZLO;
     prep(pow(g, i), w1, w0);
   }
-  wide_tables(g + GH_TAB, w1, w0, g + GH_ACC);
   clear_z();
   ghash_reset(g);
+}
+
+/**
+ * Builds the 16-way tables into the GHASH_WIDE_SIZE-byte block at w and lets runs of WIDE_MIN blocks or
+ * more use them. The block belongs to the context from then on (the owner wipes and frees both).
+ */
+export function ghash_set_wide(g: usize, w: usize): void {
+  let w1 = load_hi(g + GH_H), w0 = load_lo(g + GH_H);
+  for (let i: usize = 2; i <= 16; i++) {
+    mul_acc(w1, w0, g + GH_POW); // · H
+    reduce();
+    w1 = ZHI;
+    w0 = ZLO;
+    if (i >= 5) prep(w + W_POW + (i - 5) * PREP_SIZE, w1, w0);
+  }
+  wide_tables(w + W_TAB, w1, w0, w + W_ACC);
+  clear_z();
+  store<u32>(g + GH_WIDE, <u32>w);
 }
 
 /** Y = 0, no partial block; the key stays. */
@@ -79,8 +113,9 @@ export function ghash_blocks_generic(g: usize, p: usize, n: usize): void {
  * lane 0 with the first block, so after m steps Y·H^(16m) ^ sum_i C_i·H^(16m-i+1) = sum_j A_j·H^(16-j).
  */
 export function ghash_blocks_wide(g: usize, p: usize, n: usize): void {
-  let acc = g + GH_ACC, out = g + GH_TMP;
-  const t = g + GH_TAB;
+  const w = <usize>load<u32>(g + GH_WIDE);
+  let acc = w + W_ACC, out = w + W_TMP;
+  const t = w + W_TAB;
   wide_first(acc, p, g + GH_Y); // first step: A = C (+ Y in lane 0), no multiply
   p += 256;
   for (let c: usize = 16; c < n; c += 16) {
@@ -102,7 +137,7 @@ export function ghash_blocks_wide(g: usize, p: usize, n: usize): void {
 
 // @ts-ignore: decorator
 @inline function blocks(g: usize, p: usize, n: usize): void {
-  if (n >= WIDE_MIN) {
+  if (n >= WIDE_MIN && load<u32>(g + GH_WIDE) != 0) {
     const w = n & ~(<usize>15);
     ghash_blocks_wide(g, p, w);
     p += w << 4;

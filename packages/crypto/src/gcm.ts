@@ -12,6 +12,12 @@ const A_KEY = 32;
 const A_IN = 64;
 const IN_MAX = AUX_SIZE - A_IN;
 const EMPTY = new Uint8Array(0);
+/**
+ * From this many bytes of text, GHASH runs use the 16-way tables; they are built (about 11 KiB) the first
+ * time such a message comes, so a context that only ever sees short messages (an idle TLS connection's
+ * handshake records) stays small.
+ */
+const WIDE_FROM = 512;
 /** SP 800-38D §5.2.1.2: 128, 120, 112, 104, 96 bits, and 64 or 32 for special applications. */
 const TAG_LENGTHS = [16, 15, 14, 13, 12, 8, 4];
 
@@ -27,6 +33,7 @@ export class AesGcm extends WasmHandle implements Aead {
   readonly keyLength: number;
   readonly nonceLength = 12;
   readonly tagLength: number;
+  #wide = false;
 
   /** `tagLength` (default 16) truncates tags as SP 800-38D §5.2.1.2 allows; TLS always uses 16. */
   constructor(key: Uint8Array, tagLength = 16) {
@@ -70,9 +77,13 @@ export class AesGcm extends WasmHandle implements Aead {
   }
 
   /** gcm_start with the nonce, then the AAD; each goes through aux when short, else through scratch. */
-  #begin(nonce: Uint8Array, aad: Uint8Array): void {
+  #begin(nonce: Uint8Array, aad: Uint8Array, textLength: number): void {
     if (nonce.length === 0) throw new RangeError('aes-gcm: empty nonce');
     const e = wasm();
+    if (!this.#wide && textLength >= WIDE_FROM) {
+      e.gcm_set_wide(this.ptr, this.attach(e.gcm_wide_size()));
+      this.#wide = true;
+    }
     const m = heap();
     const ctx = this.ptr;
     const ip = aux() + A_IN;
@@ -99,7 +110,7 @@ export class AesGcm extends WasmHandle implements Aead {
 
   /** Encrypts src[so, so+n) into dst[dof, dof+n) and writes the tag after it; src and dst may be the same. */
   #seal(nonce: Uint8Array, aad: Uint8Array, src: Uint8Array, so: number, n: number, dst: Uint8Array, dof: number): void {
-    this.#begin(nonce, aad);
+    this.#begin(nonce, aad, n);
     const e = wasm();
     const m = heap();
     const ctx = this.ptr;
@@ -120,7 +131,7 @@ export class AesGcm extends WasmHandle implements Aead {
    * dst[dof, dof+n). On failure dst is untouched, scratch is wiped and false is returned.
    */
   #open(nonce: Uint8Array, aad: Uint8Array, src: Uint8Array, so: number, n: number, dst: Uint8Array, dof: number): boolean {
-    this.#begin(nonce, aad);
+    this.#begin(nonce, aad, n);
     const e = wasm();
     const m = heap();
     const ctx = this.ptr;

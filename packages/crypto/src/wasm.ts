@@ -124,37 +124,49 @@ export function take(ptr: number, len: number): Uint8Array {
 }
 
 type Block = { ptr: number; size: number };
-const finalizer = new FinalizationRegistry<Block>((b) => free(b.ptr, b.size));
+const finalizer = new FinalizationRegistry<Block[]>((blocks) => {
+  for (const b of blocks) free(b.ptr, b.size);
+});
 
 /**
  * Base of every object that owns a block of linear memory (a key schedule, a hash state). `dispose()` wipes
- * and frees it; a handle dropped without `dispose()` is wiped and freed when it is garbage-collected.
+ * and frees it (and any block attached later); a handle dropped without `dispose()` is wiped and freed when
+ * it is garbage-collected.
  */
 export abstract class WasmHandle {
-  #block: Block | undefined;
+  #blocks: Block[] | undefined;
 
   protected constructor(size: number) {
-    const block = { ptr: alloc(size), size };
-    this.#block = block;
-    finalizer.register(this, block, this);
+    const blocks = [{ ptr: alloc(size), size }];
+    this.#blocks = blocks;
+    finalizer.register(this, blocks, this);
   }
 
   /** The block's pointer; throws once disposed. */
   protected get ptr(): number {
-    const b = this.#block;
+    const b = this.#blocks;
     if (!b) throw new Error('sanstls crypto: handle used after dispose()');
-    return b.ptr;
+    return b[0]!.ptr;
+  }
+
+  /** Allocates a further block owned by this handle (wiped and freed with it). */
+  protected attach(size: number): number {
+    const b = this.#blocks;
+    if (!b) throw new Error('sanstls crypto: handle used after dispose()');
+    const ptr = alloc(size);
+    b.push({ ptr, size });
+    return ptr;
   }
 
   get disposed(): boolean {
-    return this.#block === undefined;
+    return this.#blocks === undefined;
   }
 
   dispose(): void {
-    const b = this.#block;
+    const b = this.#blocks;
     if (!b) return;
-    this.#block = undefined;
+    this.#blocks = undefined;
     finalizer.unregister(this);
-    free(b.ptr, b.size);
+    for (const x of b) free(x.ptr, x.size);
   }
 }
