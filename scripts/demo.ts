@@ -1,6 +1,7 @@
 // `npm start`: sanstls in one minute. A sanstls server on 127.0.0.1 with a freshly generated certificate,
-// then two clients talking to it: the sanstls client (with its handshake trace) and Node's own node:tls.
-// Each sends an HTTP request and gets the server's status page back. Exits 0 when both worked.
+// then two clients talking to it: the sanstls client (with its handshake trace) and Node's own node:tls,
+// which then reconnects resuming its session (RFC 5077 ticket). Each sends an HTTP request and gets the
+// server's status page back. Exits 0 when all worked.
 import { Readable, Writable } from 'node:stream';
 import tls from 'node:tls';
 import { loadCredential } from '@sanstls/core';
@@ -9,7 +10,7 @@ import { describeCertificate, generateSelfSigned, parseCommandLine, runClient, s
 const out = (line = '') => process.stdout.write(line + '\n');
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
-const step = (n: number, title: string) => out(`\n${bold(`[${n}/4] ${title}`)}`);
+const step = (n: number, title: string) => out(`\n${bold(`[${n}/5] ${title}`)}`);
 
 /** A Writable that hands each complete line to `line`. */
 function lineWriter(line: (s: string) => void): Writable {
@@ -43,7 +44,7 @@ function collector(): { stream: Writable; text: () => string } {
 /** The interesting lines of the -www status page: the status line and the connection parameters. */
 function pageHighlights(page: string): string[] {
   const status = page.split('\r\n')[0] ?? '(nothing)';
-  const keep = page.split('\n').filter((l) => /^(New, |\s+Key exchange|\s+Signature|SNI)/.test(l));
+  const keep = page.split('\n').filter((l) => /^(New, |Reused, |\s+Key exchange|\s+Signature|SNI)/.test(l));
   return [`${status} (${page.length} bytes)`, ...keep.map((l) => l.trim().replace(/\s+:/, ':'))];
 }
 
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
   for (const l of describeCertificate(cert.certDer)) out(`      ${l}`);
 
   step(2, 'A sanstls server');
-  const serverCmd = ['s_server', '-accept', '127.0.0.1:0', '-www', '-quiet', '-naccept', '2'];
+  const serverCmd = ['s_server', '-accept', '127.0.0.1:0', '-www', '-quiet', '-naccept', '3'];
   const parsedServer = parseCommandLine(serverCmd);
   if (parsedServer.command !== 's_server') throw new Error('unexpected parse');
   const serverLog = collector();
@@ -84,38 +85,45 @@ async function main(): Promise<number> {
   out(`      exit status ${clientStatus}`);
 
   step(4, 'A node:tls client (Node.js built on OpenSSL) against the same server');
-  const nodeResult = await new Promise<{ ok: boolean; lines: string[] }>((resolve) => {
+  let session: Buffer | undefined;
+  const nodeClient = (resume: Buffer | undefined) => new Promise<{ ok: boolean; lines: string[] }>((resolve) => {
     const lines: string[] = [];
     let body = '';
-    const socket = tls.connect({ host: '127.0.0.1', port: server.port, servername: 'localhost', ca: cert.certPem }, () => {
+    const socket = tls.connect({ host: '127.0.0.1', port: server.port, servername: 'localhost', ca: cert.certPem, ...(resume ? { session: resume } : {}) }, () => {
       const cipher = socket.getCipher();
       const ephemeral = socket.getEphemeralKeyInfo() as { name?: string; size?: number } | null;
       lines.push(
         `authorized : ${socket.authorized ? 'yes (the certificate verified against the pinned CA)' : `no: ${String(socket.authorizationError)}`}`,
         `protocol   : ${socket.getProtocol()}`,
         `cipher     : ${cipher.name} (${cipher.standardName})`,
-        `key share  : ${ephemeral?.name ?? '?'} (${ephemeral?.size ?? '?'} bits)`,
+        ...(resume ? [`resumed    : ${socket.isSessionReused() ? 'yes (abbreviated handshake, no key exchange)' : 'no'}`] : [`key share  : ${ephemeral?.name ?? '?'} (${ephemeral?.size ?? '?'} bits)`]),
       );
       socket.write(REQUEST);
     });
+    socket.on('session', (s: Buffer) => (session = s));
     socket.setEncoding('utf8');
     socket.on('data', (d: string) => (body += d));
     socket.on('end', () => {
       lines.push(`response   : ${pageHighlights(body).join('\n                   ')}`);
-      resolve({ ok: socket.authorized && body.startsWith('HTTP/1.0 200'), lines });
+      resolve({ ok: socket.authorized && body.startsWith('HTTP/1.0 200') && (!resume || socket.isSessionReused()), lines });
     });
     socket.on('error', (e) => {
       lines.push(`error: ${e.message}`);
       resolve({ ok: false, lines });
     });
   });
+  const nodeResult = await nodeClient(undefined);
   for (const l of nodeResult.lines) out(`      ${l}`);
 
+  step(5, 'The node:tls client again, resuming its session with the ticket the sanstls server issued');
+  const resumed = session ? await nodeClient(session) : { ok: false, lines: ['no session was received'] };
+  for (const l of resumed.lines) out(`      ${l}`);
+
   const serverStatus = await server.done;
-  const ok = clientStatus === 0 && nodeResult.ok && serverStatus === 0 && page1.text().startsWith('HTTP/1.0 200');
+  const ok = clientStatus === 0 && nodeResult.ok && resumed.ok && serverStatus === 0 && page1.text().startsWith('HTTP/1.0 200');
   out();
   if (ok) {
-    out(bold('Both clients completed a TLS 1.2 handshake with the sanstls server and got their page.'));
+    out(bold('Both clients completed a TLS 1.2 handshake with the sanstls server and got their page; node:tls resumed.'));
     out('Try it by hand (after npm run build):');
     out('  node packages/cli/dist/main.js certgen -out cert.pem -keyout key.pem');
     out('  node packages/cli/dist/main.js s_server -www -accept 4433 -cert cert.pem -key key.pem');
@@ -124,7 +132,7 @@ async function main(): Promise<number> {
     return 0;
   }
   out(bold('Something went wrong:'));
-  out(`  sanstls client exit status ${clientStatus}, node:tls ${nodeResult.ok ? 'ok' : 'failed'}, server status ${serverStatus}`);
+  out(`  sanstls client exit status ${clientStatus}, node:tls ${nodeResult.ok ? 'ok' : 'failed'}, resumption ${resumed.ok ? 'ok' : 'failed'}, server status ${serverStatus}`);
   for (const l of serverLog.text().split('\n').filter(Boolean)) out(`  server: ${l}`);
   return 1;
 }
