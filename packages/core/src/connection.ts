@@ -70,7 +70,7 @@ abstract class Connection {
   private pendingWrites: Uint8Array[] = [];
   private warningRun = 0;
   private sentClose = false;
-  /** close() came while writes were queued behind a renegotiation: close_notify follows them. */
+  /** close() came while writes were held behind a handshake: close_notify follows them. */
   private closeAfterWrites = false;
   private receivedClose = false;
   private failure: TlsError | undefined;
@@ -102,11 +102,7 @@ abstract class Connection {
         this.st = 'connected';
         this.queue.push({ type: 'handshake', info });
       }
-      const writes = this.pendingWrites;
-      this.pendingWrites = [];
-      for (const w of writes) this.record.writeApplicationData(w);
-      if (this.sentClose && (!renegotiated || this.closeAfterWrites)) this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
-      this.closeAfterWrites = false;
+      this.releaseHeldWrites();
     },
     warn: (alert) => this.record.writeAlert(AlertLevel.warning, AlertDescription[alert]),
     session: (session) => this.queue.push({ type: 'session', session }),
@@ -142,7 +138,7 @@ abstract class Connection {
 
   /** True while a renegotiation is in progress (application data still flows). */
   get renegotiating(): boolean {
-    return this.st === 'connected' && this.handshakeState !== 'connected';
+    return this.st === 'connected' && (this.actor.getSnapshot() as MachineSnapshot).value !== 'connected';
   }
 
   /**
@@ -237,8 +233,8 @@ abstract class Connection {
   close(): void {
     if (this.failure || this.sentClose || this.st === 'closed') return;
     this.sentClose = true;
-    if (this.st === 'connected' && this.pendingWrites.length > 0) {
-      this.closeAfterWrites = true; // data queued during a renegotiation goes first
+    if (this.pendingWrites.length > 0) {
+      this.closeAfterWrites = true; // data queued behind the (re)negotiation goes first
     } else if (this.st === 'connected') {
       this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
     } else if (this.pendingWrites.length === 0) {
@@ -248,6 +244,15 @@ abstract class Connection {
       return;
     }
     this.maybeClosed();
+  }
+
+  /** The handshake in progress ended: data written meanwhile goes out, then a close() that waited for it. */
+  private releaseHeldWrites(): void {
+    const writes = this.pendingWrites;
+    this.pendingWrites = [];
+    for (const w of writes) this.record.writeApplicationData(w);
+    if (this.closeAfterWrites) this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
+    this.closeAfterWrites = false;
   }
 
   private maybeClosed(): void {
@@ -329,11 +334,7 @@ abstract class Connection {
     // with no_renegotiation; the connection goes on as it was, and writes held back for it go out.
     if (description === AlertDescription.no_renegotiation && this.renegotiating && this.handshakeState === 'waitServerHello') {
       this.dispatch({ type: 'renegotiation_declined' });
-      const writes = this.pendingWrites;
-      this.pendingWrites = [];
-      for (const w of writes) this.record.writeApplicationData(w);
-      if (this.closeAfterWrites) this.record.writeAlert(AlertLevel.warning, AlertDescription.close_notify);
-      this.closeAfterWrites = false;
+      this.releaseHeldWrites();
     }
     if (++this.warningRun > MAX_WARNING_RUN) {
       throw new TlsError('TOO_MANY_WARNING_ALERTS', 'unexpected_message', `more than ${MAX_WARNING_RUN} consecutive warning alerts`);

@@ -168,10 +168,7 @@ export function sendClientHello(hs: ClientHandshake, io: HandshakeIo): void {
 export function checkServerHelloMessage(hs: ClientHandshake, m: RawHandshakeMessage) {
   const sh = decodeServerHello(m.body);
   const choice = checkServerHello(sh, hs.offer);
-  // RFC 7366 §3.1: once in force, encrypt-then-MAC is not given up by a renegotiation to a CBC suite.
-  if (hs.binding.established && hs.binding.encryptThenMac && choice.suite.mac !== 'AEAD' && !choice.encryptThenMac) {
-    throw new TlsError('ETM_DOWNGRADE', 'handshake_failure', 'renegotiation would drop encrypt-then-MAC');
-  }
+  hs.binding.checkEncryptThenMac(choice);
   // RFC 5246 §7.4.1.3: echoing the session ID we offered means the server resumes that session.
   const s = hs.offeredSession;
   const resumes = s !== undefined && hs.offeredSessionId.length > 0 && bytesEqualCt(sh.sessionId, hs.offeredSessionId);
@@ -296,7 +293,7 @@ export function chooseClientCredential(credentials: readonly Credential[], cr: C
 function issuerListed(der: Uint8Array, names: readonly Uint8Array[]): boolean {
   try {
     const issuer = parseCertificate(der).issuer.der;
-    return names.some((n) => n.length === issuer.length && n.every((b, i) => b === issuer[i]));
+    return names.some((n) => bytesEqualCt(n, issuer));
   } catch {
     return false;
   }
@@ -387,11 +384,7 @@ export function sendResumedFinished(hs: ClientHandshake, io: HandshakeIo, m: Raw
 
 /** Both Finished verified: bind the next renegotiation, hand out the session, report the handshake. */
 export function complete(hs: ClientHandshake, io: HandshakeIo, serverVerifyData: Uint8Array): void {
-  const b = hs.binding;
-  if (!b.established) b.secure = hs.choice!.secureRenegotiation;
-  b.encryptThenMac = hs.choice!.encryptThenMac;
-  b.clientVerifyData = hs.clientVerifyData;
-  b.serverVerifyData = serverVerifyData;
+  hs.binding.completed(hs.choice!, hs.clientVerifyData!, serverVerifyData);
   hs.transcript.releaseMessages();
   const session = sessionOf(hs);
   io.complete(handshakeInfo(hs));

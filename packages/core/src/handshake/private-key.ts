@@ -5,6 +5,8 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { RsaPrivateKey, type PrivateKeyDer } from '@sanstls/crypto';
 import { parseCertificate } from '@sanstls/x509';
+import { stripLeadingZeros } from './key-exchange/dhe.js';
+import { bytesEqualCt } from './machine-support.js';
 
 export type EcCurve = 'P-256' | 'P-384';
 
@@ -156,23 +158,15 @@ export function parseCertificateChain(input: string | readonly Uint8Array[]): Ui
   return out;
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-
 /** The certificate's public key is the one of `key` (compared on the public parts only). */
 export function keyMatchesCertificate(key: SigningKey, certificateDer: Uint8Array): boolean {
   const pub = parseCertificate(certificateDer).spki.key;
   switch (key.type) {
     case 'rsa':
-      return pub.kind === 'rsa' && sameBytes(stripZeros(pub.modulus), key.key.publicKey.n);
+      return pub.kind === 'rsa' && bytesEqualCt(stripLeadingZeros(pub.modulus), key.key.publicKey.n);
     case 'ec':
-      return pub.kind === 'ec' && pub.curve === key.curve && sameBytes(pub.point, (key.curve === 'P-256' ? p256 : p384).getPublicKey(key.secret, false));
+      return pub.kind === 'ec' && pub.curve === key.curve && bytesEqualCt(pub.point, (key.curve === 'P-256' ? p256 : p384).getPublicKey(key.secret, false));
     case 'ed25519':
-      return pub.kind === 'ed25519' && sameBytes(pub.key, ed25519.getPublicKey(key.secret));
+      return pub.kind === 'ed25519' && bytesEqualCt(pub.key, ed25519.getPublicKey(key.secret));
   }
-}
-
-function stripZeros(b: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0) i++;
-  return b.subarray(i);
 }

@@ -1,6 +1,7 @@
 // Renegotiation (RFC 5746): the binding of each handshake to the previous one, and the rate limit both
 // sides put on it. Insecure (legacy) renegotiation does not exist here: a connection without the
 // renegotiation_info extension is never renegotiated (RFC 5746 §4.2, §4.4).
+import { TlsError } from '../errors.js';
 import type { ResolvedClientAuth } from './options.js';
 
 /** How many renegotiations a peer may start within a time window. */
@@ -37,6 +38,21 @@ export class ConnectionBinding {
   private readonly times: number[] = [];
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /** A handshake completed: what the next one is bound to (RFC 5746 §3.1) and must keep (RFC 7366 §3.1). */
+  completed(c: { readonly secureRenegotiation: boolean; readonly encryptThenMac: boolean }, clientVerifyData: Uint8Array, serverVerifyData: Uint8Array): void {
+    if (!this.established) this.secure = c.secureRenegotiation;
+    this.encryptThenMac = c.encryptThenMac;
+    this.clientVerifyData = clientVerifyData;
+    this.serverVerifyData = serverVerifyData;
+  }
+
+  /** RFC 7366 §3.1: once in force, encrypt-then-MAC is not given up by a renegotiation to a CBC suite. */
+  checkEncryptThenMac(c: { readonly suite: { readonly mac: string }; readonly encryptThenMac: boolean }): void {
+    if (this.established && this.encryptThenMac && c.suite.mac !== 'AEAD' && !c.encryptThenMac) {
+      throw new TlsError('ETM_DOWNGRADE', 'handshake_failure', 'renegotiation would drop encrypt-then-MAC');
+    }
+  }
 
   /** True when this is a renegotiation (a handshake has completed on the connection). */
   get established(): boolean {

@@ -42,7 +42,8 @@ export function findResumption(ch: DecodedClientHello, cfg: ResolvedServer, base
   return {
     session,
     choice: { ...base, suite, group: undefined, signatureScheme: undefined, encryptThenMac: etm, ocspResponse: undefined },
-    renewTicket: renewTicket || (ticket !== undefined && cfg.ticketKeys !== undefined && ticket.length === 0),
+    // A ticket under an older key, or an empty one (the client asks for a ticket while resuming by ID).
+    renewTicket: renewTicket || ticket?.length === 0,
   };
 }
 

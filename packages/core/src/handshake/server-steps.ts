@@ -91,10 +91,7 @@ export function checkClientHello(hs: ServerHandshake, m: RawHandshakeMessage) {
   const ch = decodeClientHello(m.body);
   const renegotiating = hs.binding.established;
   const choice = negotiateServer(ch, hs.cfg, renegotiating ? hs.binding.clientVerifyData : undefined);
-  // RFC 7366 §3.1: once in force, encrypt-then-MAC is not given up by a renegotiation to a CBC suite.
-  if (renegotiating && hs.binding.encryptThenMac && choice.suite.mac !== 'AEAD' && !choice.encryptThenMac) {
-    throw new TlsError('ETM_DOWNGRADE', 'handshake_failure', 'renegotiation would drop encrypt-then-MAC');
-  }
+  hs.binding.checkEncryptThenMac(choice);
   const resumption: Resumption | undefined = findResumption(ch, hs.cfg, choice, renegotiating);
   // RFC 5077 §3.2: an empty or unusable ticket asks for a new one; we issue tickets for EMS sessions only.
   const ticketWanted = hs.cfg.ticketKeys !== undefined && ch.ext.sessionTicket !== undefined && choice.ems;
@@ -383,11 +380,7 @@ export function completeResumed(hs: ServerHandshake, io: HandshakeIo, m: RawHand
 }
 
 function complete(hs: ServerHandshake, io: HandshakeIo): void {
-  const b = hs.binding;
-  if (!b.established) b.secure = hs.choice!.secureRenegotiation;
-  b.encryptThenMac = hs.choice!.encryptThenMac;
-  b.clientVerifyData = hs.clientVerifyData;
-  b.serverVerifyData = hs.serverVerifyData;
+  hs.binding.completed(hs.choice!, hs.clientVerifyData!, hs.serverVerifyData!);
   hs.transcript.releaseMessages();
   io.complete(handshakeInfo(hs));
 }

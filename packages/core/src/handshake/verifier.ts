@@ -48,8 +48,7 @@ export interface X509VerifierOptions {
 
 /** The default verifier: RFC 5280 path validation and RFC 6125 name checks by @sanstls/x509. */
 export function x509Verifier(opts: X509VerifierOptions): CertificateVerifier {
-  const anchors =
-    opts.ca === undefined ? defaultTrustStore() : opts.ca instanceof TrustStore ? opts.ca : new TrustStore(opts.ca);
+  const anchors = anchorsOf(opts);
   return {
     verify({ chain, serverName, ocspResponse, revocationPending }) {
       if (serverName === undefined) {
@@ -79,8 +78,7 @@ export function x509Verifier(opts: X509VerifierOptions): CertificateVerifier {
  * extended key usage, no name to check). Anchors default to the Mozilla roots, like the server side.
  */
 export function x509ClientVerifier(opts: X509VerifierOptions): CertificateVerifier {
-  const anchors =
-    opts.ca === undefined ? defaultTrustStore() : opts.ca instanceof TrustStore ? opts.ca : new TrustStore(opts.ca);
+  const anchors = anchorsOf(opts);
   return {
     verify({ chain }) {
       return x509Errors(() => {
@@ -90,6 +88,11 @@ export function x509ClientVerifier(opts: X509VerifierOptions): CertificateVerifi
     },
     anchorSubjects: () => anchors.anchors.map((a) => a.subject.der),
   };
+}
+
+/** The trust anchors of the options: given, or the Mozilla roots. */
+function anchorsOf(opts: X509VerifierOptions): TrustStore {
+  return opts.ca === undefined ? defaultTrustStore() : opts.ca instanceof TrustStore ? opts.ca : new TrustStore(opts.ca);
 }
 
 /** The public key of a leaf certificate that was not (or could not be) verified. */
