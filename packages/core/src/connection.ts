@@ -9,6 +9,7 @@ import { createActor, type Actor, type AnyActorLogic } from 'xstate';
 import { AlertDescription, AlertLevel, alertName, type AlertName } from './alerts.js';
 import { handshakeTypeName } from './codec/constants.js';
 import { HandshakeAssembler } from './codec/messages/handshake.js';
+import { plainBytes } from './codec/reader.js';
 import { TlsError, unexpectedMessage } from './errors.js';
 import { ClientHandshake } from './handshake/client-steps.js';
 import { ConnectionBinding } from './handshake/renegotiation.js';
@@ -59,7 +60,24 @@ export interface ConnectionOptions {
    * Default false: answer at once, as the RFC says.
    */
   readonly halfClose?: boolean;
+  /**
+   * Receives one NSS key-log line (`CLIENT_RANDOM <client random> <master secret>`, the SSLKEYLOGFILE
+   * format Wireshark reads) per handshake, as soon as its master secret is known. It can also be set later
+   * through the connection's `keyLog` property. Anyone with these lines can decrypt the connection: for
+   * debugging only.
+   */
+  readonly keyLog?: (line: string) => void;
 }
+
+const hex = (b: Uint8Array): string => {
+  let s = '';
+  for (const x of b) s += (x < 16 ? '0' : '') + x.toString(16);
+  return s;
+};
+
+/** An NSS key-log line (https://firefox-source-docs.mozilla.org/security/nss/legacy/key_log_format/). */
+export const keyLogLine = (clientRandom: Uint8Array, masterSecret: Uint8Array): string =>
+  `CLIENT_RANDOM ${hex(clientRandom)} ${hex(masterSecret)}\n`;
 
 abstract class Connection {
   protected readonly record = new RecordLayer();
@@ -79,6 +97,8 @@ abstract class Connection {
   protected abstract readonly actor: Actor<typeof clientMachine> | Actor<typeof serverMachine>;
   /** Ties the handshakes of this connection together (RFC 5746) and limits renegotiations. */
   protected readonly binding = new ConnectionBinding();
+  /** Where key-log lines go (see ConnectionOptions.keyLog); settable until the handshake derives its keys. */
+  keyLog: ((line: string) => void) | undefined;
 
   /** Wipes the secrets of the current handshake (a renegotiation disposes the previous one itself). */
   private disposeHandshake(): void {
@@ -106,14 +126,18 @@ abstract class Connection {
     },
     warn: (alert) => this.record.writeAlert(AlertLevel.warning, AlertDescription[alert]),
     session: (session) => this.queue.push({ type: 'session', session }),
+    secret: (clientRandom, masterSecret) => this.keyLog?.(keyLogLine(clientRandom, masterSecret)),
   };
 
-  protected startMachine(): void {
+  protected startMachine(input: { hs: unknown }): void {
     // An errored actor with no error observer is reported asynchronously as an uncaught exception; the
     // connection reads snapshot.error itself, so observe and do nothing.
     const actor = this.actor as Actor<AnyActorLogic>;
     actor.subscribe({ error: () => {} });
     actor.start();
+    // The actor keeps its creation options, input included, for its lifetime; the handshake lives in its
+    // context now, and a finished one must not stay reachable from here.
+    input.hs = undefined;
   }
 
   /** Current state of the connection. */
@@ -168,7 +192,7 @@ abstract class Connection {
   receive(bytes: Uint8Array): void {
     if (this.st === 'failed' || this.st === 'closed' || this.receivedClose) return;
     try {
-      this.record.receive(bytes);
+      this.record.receive(plainBytes(bytes));
       this.pump();
     } catch (e) {
       this.fail(asTlsError(e));
@@ -213,7 +237,7 @@ abstract class Connection {
     // During a renegotiation our data waits for its end, as OpenSSL's SSL_write does: OpenSSL peers
     // refuse application data in most handshake states (unexpected record). Theirs still reaches us.
     if (this.st !== 'connected' || this.renegotiating) {
-      this.pendingWrites.push(data.slice());
+      this.pendingWrites.push(plainBytes(data).slice());
       return;
     }
     try {
@@ -371,9 +395,10 @@ export class ClientConnection extends Connection {
   constructor(options: ClientOptions & ConnectionOptions) {
     super();
     this.halfClose = options.halfClose ?? false;
-    const hs = new ClientHandshake(resolveClient(options), this.binding);
-    this.actor = createActor(clientMachine, { input: { hs, io: this.io } });
-    this.startMachine();
+    this.keyLog = options.keyLog;
+    const input = { hs: new ClientHandshake(resolveClient(options), this.binding), io: this.io };
+    this.actor = createActor(clientMachine, { input });
+    this.startMachine(input);
     this.actor.send({ type: 'start' });
   }
 
@@ -390,9 +415,10 @@ export class ServerConnection extends Connection {
   constructor(options: ServerOptions & ConnectionOptions) {
     super();
     this.halfClose = options.halfClose ?? false;
-    const hs = new ServerHandshake(resolveServer(options), this.binding);
-    this.actor = createActor(serverMachine, { input: { hs, io: this.io } });
-    this.startMachine();
+    this.keyLog = options.keyLog;
+    const input = { hs: new ServerHandshake(resolveServer(options), this.binding), io: this.io };
+    this.actor = createActor(serverMachine, { input });
+    this.startMachine(input);
   }
 
   /**

@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './codec/index.js';
 export {
   ClientConnection,
+  keyLogLine,
   ServerConnection,
   type ConnectionEvent,
   type ConnectionOptions,

@@ -10,6 +10,7 @@ import {
   type CertificateVerifier,
   type ClientAuthOptions,
   type ClientOptions,
+  type ConnectionOptions,
   type EcdheGroup,
   type RenegotiationPolicy,
   type ServerCredential,
@@ -226,7 +227,7 @@ function checkVersions(o: CommonTlsOptions): void {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** The parts of the core options both sides share (crypto is set by the socket, wrapped for key logging). */
+/** The parts of the core options both sides share (crypto is set by the socket). */
 function common(o: CommonTlsOptions): Mutable<Omit<ClientOptions, 'crypto'>> {
   checkVersions(o);
   const r: Mutable<Omit<ClientOptions, 'crypto'>> = {};
@@ -311,6 +312,8 @@ function loadCredentials(o: CommonTlsOptions, side: 'client' | 'server'): Server
 export class PreparedServer {
   /** Core server options without crypto; replaced (not mutated) by setTicketKeys. */
   core: Omit<CoreServerOptions, 'crypto'>;
+  /** What connectionOptions() gave, by provider, for the current `core`. */
+  #forConnections = new Map<CryptoProvider, CoreServerOptions & ConnectionOptions>();
   readonly #anchors: AnchorsInput | undefined;
   readonly #lifetime: number | undefined;
   readonly #auth = new Map<boolean, ClientAuthOptions>();
@@ -331,6 +334,22 @@ export class PreparedServer {
       ...(o.requestCert ? { clientAuth: this.clientAuth(o.rejectUnauthorized !== false) } : {}),
       ...(acr !== undefined ? { allowClientRenegotiation: acr } : {}),
     };
+  }
+
+  /**
+   * The core options of one connection: the same object for every connection with this provider, so that
+   * the core resolves them once per server (sessions, tickets and parsed credentials shared).
+   */
+  connectionOptions(crypto: CryptoProvider): CoreServerOptions & ConnectionOptions {
+    let o = this.#forConnections.get(crypto);
+    if (!o) this.#forConnections.set(crypto, (o = { ...this.core, halfClose: true, crypto }));
+    return o;
+  }
+
+  /** New ticket keys for later connections (setTicketKeys). */
+  replaceTicketKeys(keys: TicketKeys): void {
+    this.core = { ...this.core, ticketKeys: keys };
+    this.#forConnections = new Map();
   }
 
   /**

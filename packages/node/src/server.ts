@@ -59,7 +59,9 @@ export class Server extends net.Server {
       return;
     }
     let secure = false;
-    socket.on('keylog', (line: Buffer) => this.emit('keylog', line, socket));
+    // As node:tls: key-log lines of a connection reach the server if it had 'keylog' listeners when the
+    // connection came.
+    if (this.listenerCount('keylog') > 0) socket.on('keylog', (line: Buffer) => this.emit('keylog', line, socket));
     socket.once('secure', () => {
       secure = true;
       this.emit('secureConnection', socket);
@@ -86,7 +88,7 @@ export class Server extends net.Server {
   setTicketKeys(keys: Uint8Array): void {
     const tk = this.#prepared.ticketKeysOf(keys);
     this.#ticketKeyMaterial = Buffer.from(keys);
-    this.#prepared.core = { ...this.#prepared.core, ticketKeys: tk };
+    this.#prepared.replaceTicketKeys(tk);
   }
 
   /** SNI: credentials for `hostname` (exact or '*.example.com'). */

@@ -33,7 +33,6 @@ import {
   writeAfterPeerClose,
   type CodedError,
 } from './errors.js';
-import { observeMasterSecret } from './keylog.js';
 import {
   clientAnchors,
   coreClientOptions,
@@ -135,7 +134,8 @@ export class TLSSocket extends Duplex {
   #drainWaiters: Callback[] = [];
   /** Writes held while a renegotiation handshake runs (see #holdForRenegotiation). */
   #renegotiationWaiters: Callback[] = [];
-  #keylog: string[] = [];
+  /** Key-log lines from the core, emitted as 'keylog' after the bytes that carried them are handled. */
+  #keylog: string[] | undefined;
   #readDone = false;
   #sentCloseNotify = false;
   #lingerAlert = false;
@@ -152,18 +152,15 @@ export class TLSSocket extends Duplex {
     this.#transport = transport;
     this.#isServer = options.isServer ?? false;
     this.#allowTruncation = options.allowTruncation ?? false;
-    const crypto = observeMasterSecret(providerOf(options.crypto), (line) => this.#keylog.push(line));
-    // Requested core option (see the package README): on the peer's close_notify, report 'close' but do
-    // not answer yet, so that the application may still write (node:tls half-close). A core without it
-    // ignores the field and answers at once; writes after the peer's close then fail with EPIPE.
-    const halfClose = { halfClose: true } as object;
+    // halfClose: on the peer's close_notify, report 'close' but do not answer yet, so that the application
+    // may still write (node:tls half-close).
     if (this.#isServer) {
       const prepared = (options as { [kPreparedServer]?: PreparedServer })[kPreparedServer] ?? prepareServer(options);
       this.#server = prepared;
       this.#requestCert = options.requestCert ?? false;
       this.#rejectUnauthorized = options.rejectUnauthorized !== false;
-      const o: CoreServerOptions = { ...prepared.core, ...halfClose, crypto };
-      this.#conn = new ServerConnection(o);
+      // One options object for every connection of the server: the core resolves it once.
+      this.#conn = new ServerConnection(prepared.connectionOptions(providerOf(options.crypto)));
       this.servername = false;
       this.#verifier = undefined;
       this.#offered = undefined;
@@ -183,8 +180,12 @@ export class TLSSocket extends Duplex {
         );
       this.#verifier = verifier;
       this.#offered = sessionInput(options.session);
-      this.#conn = new ClientConnection({ ...coreClientOptions(options, name, this.#offered), ...halfClose, crypto, verifier });
+      this.#conn = new ClientConnection({ ...coreClientOptions(options, name, this.#offered), halfClose: true, crypto: providerOf(options.crypto), verifier });
     }
+    // node:tls reports key-log lines only to 'keylog' listeners present when the secret is made.
+    this.#conn.keyLog = (line) => {
+      if (this.listenerCount('keylog') > 0) (this.#keylog ??= []).push(line);
+    };
 
     const on = (ev: string, fn: (...a: any[]) => void) => {
       transport.on(ev, fn);
@@ -226,9 +227,9 @@ export class TLSSocket extends Duplex {
   }
 
   #dispatch(): void {
-    if (this.#keylog.length > 0) {
+    if (this.#keylog) {
       const lines = this.#keylog;
-      this.#keylog = [];
+      this.#keylog = undefined;
       for (const l of lines) this.emit('keylog', Buffer.from(l, 'latin1'));
     }
     for (const ev of this.#conn.events()) {

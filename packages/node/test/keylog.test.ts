@@ -83,14 +83,14 @@ function decryptFirstClientRecord(line: string, toServer: Buffer, toClient: Buff
 }
 
 describe('keylog', () => {
-  for (const ems of [true, false]) {
-    it(`client: the line equals node:tls's and decrypts the capture (extended master secret ${ems})`, async () => {
+  for (const [ems, crypto] of [[true, 'wasm'], [false, 'wasm'], [true, 'native'], [false, 'native']] as const) {
+    it(`client: the line equals node:tls's and decrypts the capture (extended master secret ${ems}, ${crypto} crypto)`, async () => {
       const serverLines: string[] = [];
       const srv = tls.createServer({ key: p.ec.key, cert: p.ec.cert, ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' }, (s) => s.once('data', () => s.end('done')));
       srv.on('keylog', (line: Buffer) => serverLines.push(line.toString('latin1')));
       const t = await tap(await listen(srv));
       const lines: string[] = [];
-      const client = connect({ host: '127.0.0.1', servername: 'localhost', port: t.port, ca: p.ca, extendedMasterSecret: ems });
+      const client = connect({ host: '127.0.0.1', servername: 'localhost', port: t.port, ca: p.ca, extendedMasterSecret: ems, crypto });
       client.on('keylog', (line: Buffer) => lines.push(line.toString('latin1')));
       client.write('secret request');
       expect((await readAll(client)).toString()).toBe('done');
@@ -104,8 +104,8 @@ describe('keylog', () => {
     });
   }
 
-  it("server: the server's 'keylog' (line, socket) equals the node:tls client's line", async () => {
-    const server = createServer({ key: p.rsa.key, cert: p.rsa.cert }, (s) => s.end('ok'));
+  for (const crypto of ['wasm', 'native'] as const) it(`server: the server's 'keylog' (line, socket) equals the node:tls client's line (${crypto} crypto)`, async () => {
+    const server = createServer({ key: p.rsa.key, cert: p.rsa.cert, crypto }, (s) => s.end('ok'));
     const serverLines: string[] = [];
     server.on('keylog', (line: Buffer, socket: unknown) => {
       expect(socket).toBeTruthy();
@@ -119,6 +119,19 @@ describe('keylog', () => {
     expect((await readAll(client)).toString()).toBe('ok');
     expect(clientLines).toHaveLength(1);
     expect(serverLines).toEqual(clientLines);
+    await closeServer(server);
+  });
+
+  it('a server without keylog listeners when the connection came reports no lines (as node:tls)', async () => {
+    const server = createServer({ key: p.rsa.key, cert: p.rsa.cert }, (s) => s.end('ok'));
+    const port = await listen(server);
+    const first = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: p.ca });
+    expect((await readAll(first)).toString()).toBe('ok');
+    const lines: Buffer[] = [];
+    server.on('keylog', (line: Buffer) => lines.push(line));
+    const second = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: p.ca });
+    expect((await readAll(second)).toString()).toBe('ok');
+    expect(lines).toHaveLength(1);
     await closeServer(server);
   });
 });

@@ -301,17 +301,3 @@ describe('nodeCryptoProvider DH ≡ the core’s WASM modexp', () => {
     }
   });
 });
-
-describe('the keylog wrapper keeps the native public-key operations', () => {
-  it('observeMasterSecret forwards ecdh, dh and signatures', async () => {
-    const { observeMasterSecret } = await import('../src/keylog.js');
-    const wrapped = observeMasterSecret(native, () => {});
-    expect(typeof wrapped.ecdh).toBe('function');
-    expect(typeof wrapped.dh).toBe('function');
-    expect(wrapped.signatures).toBe(native.signatures);
-    const ka = wrapped.ecdh!('x25519');
-    expect(ka.publicKey.length).toBe(32);
-    ka.dispose();
-    expect(observeMasterSecret(wasmProvider, () => {}).ecdh).toBeUndefined();
-  });
-});

@@ -5,14 +5,25 @@
 
 import { decodeError } from '../errors.js';
 
+/**
+ * The same bytes as a plain Uint8Array (no copy). A subclass such as Node's Buffer changes what slice()
+ * means (a view, not a copy), so a secret "copied" out of it and wiped later would wipe the caller's bytes.
+ */
+export function plainBytes(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 export class Reader {
   private pos = 0;
+  private readonly buf: Uint8Array;
 
   /** `what` names the structure in error messages, e.g. "client_hello". */
   constructor(
-    private readonly buf: Uint8Array,
+    buf: Uint8Array,
     readonly what = 'message',
-  ) {}
+  ) {
+    this.buf = plainBytes(buf);
+  }
 
   /** Bytes not yet read. */
   get remaining(): number {

@@ -172,6 +172,14 @@ export const clientMachine = setup({
       old.dispose();
       return { hs };
     }),
+    // Entering 'connected': the finished handshake's state (transcript, randoms, key exchange, peer
+    // messages) is wiped and dropped; an idle connection keeps only what a renegotiation starts from.
+    settle: assign(({ context }) => {
+      const old = context.hs;
+      const hs = new ClientHandshake(old.cfg, old.binding);
+      old.dispose();
+      return { hs };
+    }),
     fail: assign(({ context, event }, params: { check: ClientCheck }) => {
       const v = judged(params.check, context, event);
       return { error: v.ok ? unexpected(event, 'guard') : v.error };
@@ -300,6 +308,7 @@ export const clientMachine = setup({
       },
     },
     connected: {
+      entry: 'settle',
       on: {
         application_data: { actions: 'deliver' },
         // RFC 5246 §7.4.1.1: a request we do not take (no RFC 5746, over the limit) is ignored: OpenSSL

@@ -18,6 +18,7 @@ import { decodeCertificateStatus } from '../codec/messages/certificate-status.js
 import type { ClientKeyExchange } from '../codec/messages/client-key-exchange.js';
 import type { RawHandshakeMessage } from '../codec/messages/handshake.js';
 import { decodeFinished } from '../codec/messages/finished.js';
+import { plainBytes } from '../codec/reader.js';
 import { decodeHelloRequest } from '../codec/messages/hello-request.js';
 import { decodeNewSessionTicket, type NewSessionTicket } from '../codec/messages/new-session-ticket.js';
 import { encodeHandshakeMessage } from '../codec/messages/index.js';
@@ -351,7 +352,8 @@ export function acceptServerHello(hs: ClientHandshake, io: HandshakeIo, m: RawHa
   hs.resumed = true;
   hs.peerChain = s.peerCertificates;
   hs.transcript.releaseMessages();
-  hs.master = s.masterSecret.slice();
+  hs.master = plainBytes(s.masterSecret).slice(); // the user's session stays intact when this is wiped
+  io.secret(hs.clientRandom, hs.master);
   const kb = keyBlock(provider, hs.suite, hs.master, hs.clientRandom, hs.serverRandom);
   hs.pendingRead = protectorFor(provider, hs.suite, kb.server, v.choice.encryptThenMac);
   hs.pendingWrite = protectorFor(provider, hs.suite, kb.client, v.choice.encryptThenMac);
@@ -437,6 +439,7 @@ export function sendClientFlight(hs: ClientHandshake, io: HandshakeIo, m: RawHan
   hs.master = masterSecret(provider, suite, kx.premaster, ems
     ? { ems: true, sessionHash: hs.transcript.current() }
     : { ems: false, clientRandom: hs.clientRandom, serverRandom: hs.serverRandom! });
+  io.secret(hs.clientRandom, hs.master);
   kx.premaster.fill(0);
   if (cc) {
     // RFC 5246 §7.4.8: a signature over every handshake message so far, right after ClientKeyExchange.

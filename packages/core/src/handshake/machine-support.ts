@@ -102,6 +102,8 @@ export interface HandshakeIo {
   warn(alert: AlertName): void;
   /** A resumable session was established or renewed (client side: for the user to keep). */
   session(session: TlsSession): void;
+  /** This handshake's master secret is known (for key logging; see ConnectionOptions.keyLog). */
+  secret(clientRandom: Uint8Array, masterSecret: Uint8Array): void;
 }
 
 export type Verdict<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: TlsError };

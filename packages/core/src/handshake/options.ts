@@ -316,9 +316,6 @@ export interface ResolvedServer extends ResolvedCommon {
   readonly clientRenegotiation: RenegotiationPolicy | undefined;
 }
 
-// Defaults made once per options object, so that every connection of one server shares them.
-const defaultCaches = new WeakMap<ServerOptions, SessionCache>();
-const defaultTicketKeys = new WeakMap<ServerOptions, TicketKeys>();
 const resolvedClientAuth = new WeakMap<ClientAuthOptions, ResolvedClientAuth>();
 
 function once<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V {
@@ -344,15 +341,25 @@ function anchorSubjects(v: CertificateVerifier): Uint8Array[] {
   return v.anchorSubjects?.() ?? [];
 }
 
+const resolvedServers = new WeakMap<ServerOptions, ResolvedServer>();
+
+/**
+ * Resolved once per options object: every connection of a server shares one ResolvedServer (options are
+ * read-only; a server that changes them passes a new object).
+ */
 export function resolveServer(o: ServerOptions): ResolvedServer {
+  return once(resolvedServers, o, () => resolveServerNow(o));
+}
+
+function resolveServerNow(o: ServerOptions): ResolvedServer {
   if (!o.credentials || o.credentials.length === 0) throw new RangeError('a server needs at least one credential');
   const acr = o.allowClientRenegotiation ?? false;
   return {
     ...resolveCommon(o, 'server'),
     credentials: o.credentials,
     selectCredentials: o.selectCredentials,
-    sessionCache: o.sessionCache === false ? undefined : o.sessionCache ?? once(defaultCaches, o, () => new LruSessionCache()),
-    ticketKeys: o.ticketKeys === false ? undefined : o.ticketKeys ?? once(defaultTicketKeys, o, () => new TicketKeys()),
+    sessionCache: o.sessionCache === false ? undefined : o.sessionCache ?? new LruSessionCache(),
+    ticketKeys: o.ticketKeys === false ? undefined : o.ticketKeys ?? new TicketKeys(),
     clientAuth: o.clientAuth ? resolveClientAuth(o.clientAuth) : undefined,
     clientRenegotiation: acr === false ? undefined : resolveRenegotiationPolicy(acr),
   };

@@ -107,7 +107,7 @@ export const serverMachine = setup({
     acceptClientCertificate: ({ context, event }) =>
       acceptClientCertificate(context.hs, messageOf(event), accepted('clientCertificate', context, event)),
     acceptClientKeyExchange: ({ context, event }) =>
-      acceptClientKeyExchange(context.hs, messageOf(event), accepted('clientKeyExchange', context, event)),
+      acceptClientKeyExchange(context.hs, context.io, messageOf(event), accepted('clientKeyExchange', context, event)),
     acceptCertificateVerify: ({ context, event }) => acceptCertificateVerify(context.hs, messageOf(event)),
     installReadCipher: ({ context }) => installReadCipher(context.hs, context.io),
     sendServerFinished: ({ context, event }) =>
@@ -132,6 +132,14 @@ export const serverMachine = setup({
       const hs = new ServerHandshake(old.cfg, b, b.nextClientAuth ?? old.cfg.clientAuth);
       b.requested = false;
       b.nextClientAuth = undefined;
+      old.dispose();
+      return { hs };
+    }),
+    // Entering 'connected': the finished handshake's state (transcript, randoms, key exchange, peer
+    // messages) is wiped and dropped; an idle connection keeps only what a renegotiation starts from.
+    settle: assign(({ context }) => {
+      const old = context.hs;
+      const hs = new ServerHandshake(old.cfg, old.binding);
       old.dispose();
       return { hs };
     }),
@@ -218,6 +226,7 @@ export const serverMachine = setup({
       },
     },
     connected: {
+      entry: 'settle',
       on: {
         application_data: { actions: 'deliver' },
         client_hello: [

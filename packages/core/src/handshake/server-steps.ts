@@ -9,6 +9,7 @@ import { decodeClientKeyExchange } from '../codec/messages/client-key-exchange.j
 import { decodeFinished } from '../codec/messages/finished.js';
 import type { RawHandshakeMessage } from '../codec/messages/handshake.js';
 import { encodeHandshakeMessage } from '../codec/messages/index.js';
+import { plainBytes } from '../codec/reader.js';
 import { encodeServerKeyExchangeParams, type ServerKeyExchangeParams } from '../codec/messages/server-key-exchange.js';
 import { illegalParameter, TlsError } from '../errors.js';
 import type { TlsSession } from '../session/types.js';
@@ -260,7 +261,8 @@ export function sendResumedFlight(hs: ServerHandshake, io: HandshakeIo, m: RawHa
   hs.issueTicket = r.renewTicket && v.ticketWanted;
   hs.peerChain = r.session.peerCertificates;
   sendServerHello(hs, io, m, v, r.choice);
-  hs.master = r.session.masterSecret.slice();
+  hs.master = plainBytes(r.session.masterSecret).slice(); // a cached session stays intact when this is wiped
+  io.secret(hs.clientRandom!, hs.master);
   const kb = keyBlock(provider, hs.suite, hs.master, hs.clientRandom!, hs.serverRandom!);
   const etm = r.choice.encryptThenMac;
   hs.pendingRead = protectorFor(provider, hs.suite, kb.client, etm);
@@ -298,13 +300,14 @@ export function acceptCertificateVerify(hs: ServerHandshake, m: RawHandshakeMess
   hs.transcript.releaseMessages();
 }
 
-export function acceptClientKeyExchange(hs: ServerHandshake, m: RawHandshakeMessage, premaster: Uint8Array): void {
+export function acceptClientKeyExchange(hs: ServerHandshake, io: HandshakeIo, m: RawHandshakeMessage, premaster: Uint8Array): void {
   const { provider } = hs.cfg;
   const suite = hs.suite;
   hs.transcript.add(m.raw);
   hs.master = masterSecret(provider, suite, premaster, hs.choice!.ems
     ? { ems: true, sessionHash: hs.transcript.current() }
     : { ems: false, clientRandom: hs.clientRandom!, serverRandom: hs.serverRandom! });
+  io.secret(hs.clientRandom!, hs.master);
   premaster.fill(0);
   hs.ecdhe?.dispose();
   hs.dhe?.secret.fill(0);

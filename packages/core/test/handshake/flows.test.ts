@@ -209,6 +209,49 @@ describe('renegotiation', () => {
   });
 });
 
+describe('after the handshake', () => {
+  /** The handshake state the machine holds (internal; what an idle connection keeps). */
+  const hsOf = (conn: ClientConnection | ServerConnection) =>
+    (conn as unknown as { actor: { getSnapshot(): { context: { hs: Record<string, unknown> & { transcript: { started: boolean } } } } } }).actor.getSnapshot().context.hs;
+
+  it('an established connection keeps no secret or message of its finished handshake', () => {
+    const r = run({}, { credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)], allowClientRenegotiation: true });
+    for (const side of [r.c, r.s]) {
+      const hs = hsOf(side.conn);
+      expect(side.conn.handshakeState).toBe('connected');
+      expect([hs.master, hs.pendingRead, hs.pendingWrite, hs.serverRandom, hs.choice, hs.peerKey]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+      expect(hs.transcript.started).toBe(false);
+    }
+    // What a renegotiation needs is still there: it runs, and data flows after it.
+    (r.c.conn as ClientConnection).renegotiate();
+    shuttle(r.c, r.s);
+    expect(infoOf(r.s, 'renegotiated')).toBeDefined();
+    r.c.conn.write(new TextEncoder().encode('after'));
+    shuttle(r.c, r.s);
+    expect(dataOf(r.s)).toBe('after');
+  });
+
+  it('keyLog: both ends report the same NSS line, for full and resumed handshakes', () => {
+    const server: ServerOptions = { credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)] };
+    const cl: string[] = [];
+    const sl: string[] = [];
+    const pair = (session?: TlsSession) => {
+      const c: Side = { conn: new ClientConnection({ serverName: 'localhost', ca: pki.caPem, keyLog: (l) => cl.push(l), ...(session ? { session } : {}) }), events: [] };
+      const s: Side = { conn: new ServerConnection(server), events: [] };
+      s.conn.keyLog = (l) => sl.push(l); // settable after construction
+      shuttle(c, s);
+      return { c, s };
+    };
+    const first = pair();
+    const second = pair(sessionOf(first.c)!);
+    expect(infoOf(second.c)?.resumed).toBe(true);
+    expect(cl).toHaveLength(2);
+    expect(sl).toEqual(cl);
+    for (const l of cl) expect(l).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n$/);
+    expect(cl[0]!.split(' ')[2]).toBe(cl[1]!.split(' ')[2]); // resumption: the same master secret
+  });
+});
+
 describe('loadCredential', () => {
   it('refuses a key that is not the certificate’s, for every key type', () => {
     for (const type of ['rsa2048', 'p256', 'p384', 'ed25519'] as const) {

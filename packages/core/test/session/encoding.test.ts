@@ -124,6 +124,17 @@ describe('encodeSession / decodeSession', () => {
     expect(d).toStrictEqual(s);
   });
 
+  it('decodes a Node Buffer into copies too (Buffer#slice is a view), and wiping a copy leaves the input intact', () => {
+    const s = withOptional(0b1111);
+    const e = Buffer.from(encodeSession(s));
+    const d = decodeSession(e);
+    d.masterSecret.slice().fill(0); // what the handshake does with its own copy
+    expect(decodeSession(e).masterSecret).toEqual(s.masterSecret);
+    e.fill(0);
+    expect(d.masterSecret).toEqual(s.masterSecret);
+    expect(Object.getPrototypeOf(d.masterSecret)).toBe(Uint8Array.prototype);
+  });
+
   it('rejects every truncation of a valid encoding', () => {
     for (const mask of [0, 0b1111]) {
       const e = encodeSession(withOptional(mask));

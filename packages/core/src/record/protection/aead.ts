@@ -20,7 +20,7 @@ export class AeadProtector implements RecordProtector {
   readonly maxSuffixLength: number;
   private readonly fixedIv: Uint8Array;
   private readonly nonce: Uint8Array;
-  private readonly aad = new Uint8Array(13);
+  private readonly aad: Uint8Array;
 
   constructor(
     private readonly aead: Aead,
@@ -30,8 +30,12 @@ export class AeadProtector implements RecordProtector {
     if (aead.nonceLength !== 12) throw new RangeError('TLS 1.2 AEAD suites use 12-byte nonces');
     const want = mode === 'explicit' ? 4 : 12;
     if (fixedIv.length !== want) throw new RangeError(`fixed IV must be ${want} bytes for ${mode} nonces`);
-    this.fixedIv = fixedIv.slice();
-    this.nonce = new Uint8Array(12);
+    // One allocation for nonce, additional data and IV: an idle connection holds two protectors.
+    const scratch = new Uint8Array(12 + 13 + 12);
+    this.nonce = scratch.subarray(0, 12);
+    this.aad = scratch.subarray(12, 25);
+    this.fixedIv = scratch.subarray(25, 25 + want);
+    this.fixedIv.set(fixedIv);
     this.nonce.set(this.fixedIv);
     this.prefixLength = mode === 'explicit' ? EXPLICIT_NONCE_LENGTH : 0;
     this.maxSuffixLength = aead.tagLength;
