@@ -5,6 +5,7 @@
 // again with all connections established and idle. Both readings after forced full GCs.
 //   node --expose-gc --import tsx bench/memory-child.ts <pki-dir> <stack> <client|server> <count> [port]
 import type { Duplex } from 'node:stream';
+import { writeHeapSnapshot } from 'node:v8';
 import { makePki } from './lib/pki.js';
 import { connectClient, startServer, type Stack } from './lib/impls.js';
 import { sleep } from './lib/stats.js';
@@ -22,6 +23,13 @@ async function settle() {
     await sleep(20);
   }
 }
+// With SANSTLS_HEAP_SNAPSHOT=<prefix>: V8 heap snapshots next to the readings, <prefix>.before/.after.heapsnapshot
+// (bench/memory.ts breaks the heap growth down by constructor from them).
+const snapshotPrefix = process.env.SANSTLS_HEAP_SNAPSHOT;
+function snapshot(when: 'before' | 'after') {
+  if (snapshotPrefix) writeHeapSnapshot(`${snapshotPrefix}.${when}.heapsnapshot`);
+}
+
 async function reading() {
   await settle();
   const m = process.memoryUsage();
@@ -34,6 +42,7 @@ if (role === 'client') {
   const open = () => connectClient({ stack, pki, key: 'ecdsa', cipher: 'AES-128-GCM', port });
   (await open()).destroy();
   const before = await reading();
+  snapshot('before');
   // A few handshakes in flight at a time: the server in the other process works meanwhile.
   let next = 0;
   await Promise.all(Array.from({ length: 4 }, async () => {
@@ -43,6 +52,7 @@ if (role === 'client') {
     }
   }));
   const after = await reading();
+  snapshot('after');
   send({ before, after, connections: keep.length });
 } else {
   let secure = 0;
@@ -60,9 +70,11 @@ if (role === 'client') {
   await new Promise<void>((r) => process.once('message', () => r()));
   keep.splice(0).forEach((s) => s.destroy());
   const before = await reading();
+  snapshot('before');
   send({ ready: true });
   await all;
   const after = await reading();
+  snapshot('after');
   send({ before, after, connections: keep.length });
 }
 await new Promise<void>((r) => process.once('message', () => r())); // 'exit': the parent is done

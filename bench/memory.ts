@@ -6,8 +6,11 @@
 // all stacks); node:tls's OpenSSL state is malloc'd, so it shows in RSS, not in heap or external.
 //   tsx bench/memory.ts [--quick]
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { heapGrowth, type HeapGroup } from './lib/heap-diff.js';
 import { makePki } from './lib/pki.js';
 import { connectClient, startServer, type Stack } from './lib/impls.js';
 import { quick, ROOT, spread, writeResult } from './lib/stats.js';
@@ -18,10 +21,13 @@ const pki = makePki();
 type Mem = { rss: number; heapUsed: number; external: number; arrayBuffers: number };
 interface Report { before: Mem; after: Mem; connections: number }
 
+/** snapshots: a path prefix for the child's heap snapshots (the breakdown run), or none. */
+let snapshots: string | undefined;
 function child(stack: Stack, role: 'client' | 'server', port?: number): ChildProcess {
   return fork(join(ROOT, 'bench', 'memory-child.ts'), [pki.dir, stack, role, String(count), ...(port ? [String(port)] : [])], {
     execArgv: ['--expose-gc', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(snapshots ? { env: { ...process.env, SANSTLS_HEAP_SNAPSHOT: snapshots } } : {}),
   });
 }
 const nextMessage = <T>(c: ChildProcess) => new Promise<T>((resolve, reject) => {
@@ -85,4 +91,23 @@ const rows = Object.entries(per).map(([k, v]) => {
     heapPlusExternalKiB: spread(v.heapUsed.map((h, i) => h + v.external[i]!)),
   };
 });
-writeResult('memory', { connections: count, runs, rows });
+
+// Where the V8 heap of a connection goes: one more run per stack and side with heap
+// snapshots before and after (taken after the readings, so they do not disturb them), grouped by constructor.
+const breakdown: { stack: Stack; role: string; totalBytes: number; groups: HeapGroup[] }[] = [];
+const snapDir = mkdtempSync(join(tmpdir(), 'sanstls-heap-'));
+try {
+  for (const stack of stacks) {
+    for (const role of ['client', 'server'] as const) {
+      snapshots = join(snapDir, `${stack}-${role}`);
+      const rep = role === 'client' ? await clientSide(stack) : await serverSide(stack);
+      const g = heapGrowth(`${snapshots}.before.heapsnapshot`, `${snapshots}.after.heapsnapshot`, rep.connections);
+      breakdown.push({ stack, role, totalBytes: g.totalBytes, groups: g.groups });
+      console.log(`heap breakdown ${stack} ${role}: ${(g.totalBytes / 1024).toFixed(1)} KiB/conn without compiled code; top: ${g.groups.slice(0, 5).map((x) => `${x.name} ${x.bytes.toFixed(0)} B`).join(', ')}`);
+    }
+  }
+} finally {
+  snapshots = undefined;
+  rmSync(snapDir, { recursive: true, force: true });
+}
+writeResult('memory', { connections: count, runs, rows, breakdown });

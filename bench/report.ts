@@ -250,6 +250,28 @@ else {
   p(...t);
   writeFileSync(join(CHARTS, 'memory.svg'), barChart(`Memory per idle connection, KiB (log) — ${shortMachine}`, 'KiB', bars, { left: 200, legendStep: 160 }));
   p(`![Memory per idle connection](${chartLink('memory.svg')})`);
+  if (mem.breakdown?.length) {
+    p('### Where the V8 heap of an idle connection goes');
+    p(
+      'One more run per stack and side with V8 heap snapshots before and after the connections opened',
+      '(`SANSTLS_HEAP_SNAPSHOT`, bench/lib/heap-diff.ts): the growth per connection by constructor, or by V8\'s',
+      'kind for strings, arrays, closures and V8-internal objects; shallow bytes, compiled code left out (ArrayBuffer backing stores, the WASM memory among them, are external memory). The',
+      'rows are the groups that are among the ten largest of any stack on that side.',
+    );
+    for (const role of ['client', 'server']) {
+      const bs = mem.breakdown.filter((b: any) => b.role === role);
+      const names: string[] = [];
+      for (const b of bs) for (const g of b.groups.filter((x: any) => x.name !== '(everything else)').slice(0, 10)) if (!names.includes(g.name)) names.push(g.name);
+      const bytesOf = (b: any, name: string) => b.groups.find((g: any) => g.name === name);
+      names.sort((x, y) => Math.max(...bs.map((b: any) => bytesOf(b, y)?.bytes ?? 0)) - Math.max(...bs.map((b: any) => bytesOf(b, x)?.bytes ?? 0)));
+      const t = [`| ${role} side: bytes per connection (objects) | ${bs.map((b: any) => b.stack).join(' | ')} |`, `| --- |${bs.map(() => ' ---: |').join('')}`];
+      for (const name of [...names, '(everything else)']) {
+        t.push(`| \`${name}\` | ${bs.map((b: any) => { const g = bytesOf(b, name); return g ? `${g.bytes.toFixed(0)} (${g.count.toFixed(1)})` : '–'; }).join(' | ')} |`);
+      }
+      t.push(`| **total** | ${bs.map((b: any) => `**${b.totalBytes.toFixed(0)}**`).join(' | ')} |`);
+      p(...t);
+    }
+  }
 }
 
 // ---- Cold start -----------------------------------------------------------------------------------------
@@ -537,10 +559,16 @@ function ANALYSIS(): string[] {
   n('   the lever is fewer copies and allocations per record; in the adapter, `TLSSocket.#writeNow` hands the core');
   n('   64 KiB slices and `#flush` makes one transport write per slice.');
   n('8. **Memory per idle connection**: with WASM crypto each AEAD direction holds a context in the module\'s');
-  n('   linear memory (the "external" column, which the native provider does not have). The V8-heap share (both');
-  n('   providers) is not broken down here; the candidates to check with a heap snapshot of bench/memory-child.ts');
-  n('   are the XState actor and the handshake transcript kept after the handshake, and record buffers allocated');
-  n('   at full size up front.');
+  n('   linear memory (the "external" column, which the native provider does not have). The V8 heap is broken');
+  n('   down under "Where the V8 heap of an idle connection goes". Already dropped: the finished handshake\'s state');
+  n('   (transcript, randoms, key exchange: a fresh, empty handshake object replaces it on entering `connected`,');
+  n('   and the actor no longer keeps the first one through its input), per-connection copies of the resolved');
+  n('   server options (one per server now), the per-connection provider wrapper that key logging used (the core');
+  n('   reports key-log lines itself), and two of the three small buffers per AEAD direction. What remains is');
+  n('   mostly structural: the XState actor with its actor system (the Maps and Sets, the bound functions and');
+  n('   closures of its scope: roughly 3–4 KiB), the Duplex stream states of the TLS socket, and the record');
+  n('   layer\'s objects. Parking the actor once the handshake is done (re-created from a `connected` snapshot');
+  n('   for a renegotiation) is the next lever; node:tls keeps ~3 KiB of JS heap because its state is in C.');
   n('9. **Cold start**: importing `@sanstls/node` costs far more than instantiating the WASM module (see the import');
   n('   breakdown under Cold start): xstate, @noble/curves, asn1js (x509) and the Mozilla root store');
   n('   (`@sanstls/roots`, imported statically by `x509/src/default-anchors.ts`) load eagerly. Loading the root');
