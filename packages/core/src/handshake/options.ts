@@ -191,6 +191,10 @@ export function loadCredential(
   return { chain: certificates, key: k, ...(extra.ocspResponse ? { ocspResponse: extra.ocspResponse } : {}) };
 }
 
+/**
+ * A server's options. Pass the same object to every ServerConnection of a server: it is resolved once per
+ * object (and the default session cache and ticket keys belong to it); to change the options, pass a new one.
+ */
 export interface ServerOptions extends CommonOptions {
   /** Certificates to choose from (by key type for the suite): e.g. one RSA and one ECDSA. */
   readonly credentials: readonly ServerCredential[];
