@@ -9,6 +9,7 @@ import { createActor, type Actor, type AnyActorLogic } from 'xstate';
 import { AlertDescription, AlertLevel, alertName, type AlertName } from './alerts.js';
 import { handshakeTypeName } from './codec/constants.js';
 import { HandshakeAssembler } from './codec/messages/handshake.js';
+import { toHex } from './codec/hex.js';
 import { plainBytes } from './codec/reader.js';
 import { TlsError, unexpectedMessage } from './errors.js';
 import { ClientHandshake } from './handshake/client-steps.js';
@@ -69,15 +70,9 @@ export interface ConnectionOptions {
   readonly keyLog?: (line: string) => void;
 }
 
-const hex = (b: Uint8Array): string => {
-  let s = '';
-  for (const x of b) s += (x < 16 ? '0' : '') + x.toString(16);
-  return s;
-};
-
 /** An NSS key-log line (https://firefox-source-docs.mozilla.org/security/nss/legacy/key_log_format/). */
 export const keyLogLine = (clientRandom: Uint8Array, masterSecret: Uint8Array): string =>
-  `CLIENT_RANDOM ${hex(clientRandom)} ${hex(masterSecret)}\n`;
+  `CLIENT_RANDOM ${toHex(clientRandom)} ${toHex(masterSecret)}\n`;
 
 abstract class Connection {
   protected readonly record = new RecordLayer();

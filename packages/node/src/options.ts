@@ -311,7 +311,7 @@ function loadCredentials(o: CommonTlsOptions, side: 'client' | 'server'): Server
  */
 export class PreparedServer {
   /** Core server options without crypto; replaced (not mutated) by setTicketKeys. */
-  core: Omit<CoreServerOptions, 'crypto'>;
+  #core: Omit<CoreServerOptions, 'crypto'>;
   /** What connectionOptions() gave, by provider, for the current `core`. */
   #forConnections = new Map<CryptoProvider, CoreServerOptions & ConnectionOptions>();
   readonly #anchors: AnchorsInput | undefined;
@@ -325,7 +325,7 @@ export class PreparedServer {
     const tickets = o.ticketKeys === false || noTicket(o) ? false : o.ticketKeys instanceof TicketKeys ? o.ticketKeys : this.ticketKeysOf(o.ticketKeys);
     const cache = o.sessionCache === false ? false : o.sessionCache ?? new LruSessionCache(lifetime === undefined ? {} : { lifetimeSeconds: lifetime });
     const acr = o.allowClientRenegotiation;
-    this.core = {
+    this.#core = {
       ...common(o),
       credentials: serverCredentials(o),
       ...(o.selectCredentials ? { selectCredentials: o.selectCredentials } : {}),
@@ -342,13 +342,13 @@ export class PreparedServer {
    */
   connectionOptions(crypto: CryptoProvider): CoreServerOptions & ConnectionOptions {
     let o = this.#forConnections.get(crypto);
-    if (!o) this.#forConnections.set(crypto, (o = { ...this.core, halfClose: true, crypto }));
+    if (!o) this.#forConnections.set(crypto, (o = { ...this.#core, halfClose: true, crypto }));
     return o;
   }
 
   /** New ticket keys for later connections (setTicketKeys). */
   replaceTicketKeys(keys: TicketKeys): void {
-    this.core = { ...this.core, ticketKeys: keys };
+    this.#core = { ...this.#core, ticketKeys: keys };
     this.#forConnections = new Map();
   }
 

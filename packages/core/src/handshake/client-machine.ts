@@ -166,20 +166,10 @@ export const clientMachine = setup({
     },
     // A new handshake on the same connection; the finished one's secrets are wiped now, its keys stay in
     // the record layer until the ChangeCipherSpecs.
-    beginRenegotiation: assign(({ context }) => {
-      const old = context.hs;
-      const hs = new ClientHandshake(old.cfg, old.binding);
-      old.dispose();
-      return { hs };
-    }),
+    beginRenegotiation: assign(({ context }) => ({ hs: context.hs.successor() })),
     // Entering 'connected': the finished handshake's state (transcript, randoms, key exchange, peer
     // messages) is wiped and dropped; an idle connection keeps only what a renegotiation starts from.
-    settle: assign(({ context }) => {
-      const old = context.hs;
-      const hs = new ClientHandshake(old.cfg, old.binding);
-      old.dispose();
-      return { hs };
-    }),
+    settle: assign(({ context }) => ({ hs: context.hs.successor() })),
     fail: assign(({ context, event }, params: { check: ClientCheck }) => {
       const v = judged(params.check, context, event);
       return { error: v.ok ? unexpected(event, 'guard') : v.error };

@@ -95,6 +95,13 @@ export class ClientHandshake {
     return this.choice.suite;
   }
 
+  /** A fresh handshake on the same connection (renegotiation, or an idle connection); this one is wiped. */
+  successor(): ClientHandshake {
+    const next = new ClientHandshake(this.cfg, this.binding);
+    this.dispose();
+    return next;
+  }
+
   dispose(): void {
     this.transcript.dispose();
     this.kx?.premaster.fill(0);

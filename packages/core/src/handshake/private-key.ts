@@ -5,6 +5,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { RsaPrivateKey, type PrivateKeyDer } from '@sanstls/crypto';
 import { parseCertificate } from '@sanstls/x509';
+import { toHex } from '../codec/hex.js';
 import { stripLeadingZeros } from './key-exchange/dhe.js';
 import { bytesEqualCt } from './machine-support.js';
 
@@ -28,7 +29,6 @@ const OID = {
   ed25519: '2b6570',
 };
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const bad = (why: string) => new Error(`private key: ${why}`);
 
 interface Tlv {
@@ -88,7 +88,7 @@ function sec1(der: Uint8Array, curve?: EcCurve): SigningKey {
   const params = seq.find((t) => t.tag === 0xa0);
   if (params) {
     const oid = expect(readTlv(params.value, 0), 0x06, 'named curve OID');
-    const c = curveByOid[hex(oid.value)];
+    const c = curveByOid[toHex(oid.value)];
     if (!c) throw bad('unsupported curve');
     curve ??= c;
   }
@@ -99,14 +99,14 @@ function sec1(der: Uint8Array, curve?: EcCurve): SigningKey {
 function pkcs8(der: Uint8Array): SigningKey {
   const seq = children(expect(readTlv(der, 0), 0x30, 'PrivateKeyInfo SEQUENCE').value);
   const alg = children(expect(seq[1], 0x30, 'AlgorithmIdentifier').value);
-  const oid = hex(expect(alg[0], 0x06, 'algorithm OID').value);
+  const oid = toHex(expect(alg[0], 0x06, 'algorithm OID').value);
   const inner = expect(seq[2], 0x04, 'privateKey OCTET STRING').value;
   if (oid === OID.rsaEncryption) {
     const key = RsaPrivateKey.fromPkcs8(der);
     return { type: 'rsa', key, bits: key.bits };
   }
   if (oid === OID.ecPublicKey) {
-    const c = curveByOid[hex(expect(alg[1], 0x06, 'named curve OID').value)];
+    const c = curveByOid[toHex(expect(alg[1], 0x06, 'named curve OID').value)];
     if (!c) throw bad('unsupported curve');
     return sec1(inner, c);
   }

@@ -127,22 +127,15 @@ export const serverMachine = setup({
     // A new handshake on the same connection: the finished one's keys stay in the record layer until the
     // ChangeCipherSpecs; its secrets are wiped now.
     beginRenegotiation: assign(({ context }) => {
-      const old = context.hs;
-      const b = old.binding;
-      const hs = new ServerHandshake(old.cfg, b, b.nextClientAuth ?? old.cfg.clientAuth);
+      const b = context.hs.binding;
+      const hs = context.hs.successor(b.nextClientAuth);
       b.requested = false;
       b.nextClientAuth = undefined;
-      old.dispose();
       return { hs };
     }),
     // Entering 'connected': the finished handshake's state (transcript, randoms, key exchange, peer
     // messages) is wiped and dropped; an idle connection keeps only what a renegotiation starts from.
-    settle: assign(({ context }) => {
-      const old = context.hs;
-      const hs = new ServerHandshake(old.cfg, old.binding);
-      old.dispose();
-      return { hs };
-    }),
+    settle: assign(({ context }) => ({ hs: context.hs.successor() })),
     reprocess: raise(({ event }) => event),
     fail: assign(({ context, event }, params: { check: ServerCheck }) => {
       const v = judged(params.check, context, event);

@@ -74,6 +74,13 @@ export class ServerHandshake {
     return this.choice.suite;
   }
 
+  /** A fresh handshake on the same connection (renegotiation, or an idle connection); this one is wiped. */
+  successor(clientAuth: ResolvedClientAuth | undefined = this.cfg.clientAuth): ServerHandshake {
+    const next = new ServerHandshake(this.cfg, this.binding, clientAuth);
+    this.dispose();
+    return next;
+  }
+
   dispose(): void {
     this.transcript.dispose();
     this.ecdhe?.dispose();
