@@ -5,7 +5,7 @@
 // again with all connections established and idle. Both readings after forced full GCs.
 //   node --expose-gc --import tsx bench/memory-child.ts <pki-dir> <stack> <client|server> <count> [port]
 import type { Duplex } from 'node:stream';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { makePki } from './lib/pki.js';
 import { connectClient, startServer, type Stack } from './lib/impls.js';
 import { sleep } from './lib/stats.js';
@@ -16,11 +16,23 @@ const count = Number(countArg);
 const gc = (globalThis as { gc?: () => void }).gc!;
 const send = (m: object) => process.send!(m);
 
+// Idle means idle: V8 grows the young generation (new space, up to 2 × 16 MiB) while the handshakes
+// allocate fast and shrinks it again only at a GC that sees a low allocation rate over its recent window
+// (5 s). Without that wait the young generation's growth, a fixed cost of the burst of handshakes, would
+// be counted as per-connection memory (24 KiB of a sanstls connection's RSS figure in one run; node:tls
+// allocates less JS per handshake and grows it less). So: wait out the window, then forced full GCs until
+// the young generation is back to V8's initial size (1 MiB, at most 30 s).
+const youngKiB = () => Math.round(getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.physical_space_size / 1024);
+
 async function settle() {
-  await sleep(200);
-  for (let i = 0; i < 4; i++) {
-    gc();
-    await sleep(20);
+  await sleep(6000);
+  for (let waited = 6000; ; waited += 1000) {
+    for (let i = 0; i < 4; i++) {
+      gc();
+      await sleep(20);
+    }
+    if (youngKiB() <= 1024 || waited >= 30_000) break;
+    await sleep(1000);
   }
 }
 // With SANSTLS_HEAP_SNAPSHOT=<prefix>: V8 heap snapshots next to the readings, <prefix>.before/.after.heapsnapshot
@@ -33,7 +45,7 @@ function snapshot(when: 'before' | 'after') {
 async function reading() {
   await settle();
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, youngKiB: youngKiB() };
 }
 
 const keep: Duplex[] = [];

@@ -1,7 +1,8 @@
 // Memory per established idle connection: for each stack, a child process (--expose-gc) holds `count`
 // TLS connections to or from a node:tls peer in this process, after a baseline with everything loaded.
 // Per connection = (with connections − baseline) / count, for RSS, V8 heap used and external memory
-// (ArrayBuffers and WASM memory included). The node:tls peer is the same for every stack, so only the
+// (ArrayBuffers and WASM memory included), each reading once the child is idle (see settle() in
+// memory-child.ts: V8's young generation back to its initial size). The node:tls peer is the same for every stack, so only the
 // side under test is in the child. Note: the net.Socket under each TLS socket is counted too (alike in
 // all stacks); node:tls's OpenSSL state is malloc'd, so it shows in RSS, not in heap or external.
 //   tsx bench/memory.ts [--quick]
@@ -16,7 +17,7 @@ import { connectClient, startServer, type Stack } from './lib/impls.js';
 import { quick, ROOT, spread, writeResult } from './lib/stats.js';
 
 const count = quick ? 200 : 1000;
-const runs = quick ? 1 : 2;
+const runs = quick ? 1 : 3;
 const pki = makePki();
 type Mem = { rss: number; heapUsed: number; external: number; arrayBuffers: number };
 interface Report { before: Mem; after: Mem; connections: number }

@@ -232,8 +232,13 @@ if (!mem) p('_No results (bench/results/memory.json missing)._');
 else {
   p(
     `A child process (\`--expose-gc\`) per stack and side holds ${mem.connections} established, idle connections to or from a`,
-    'node:tls peer in the parent; per connection = (with connections − baseline) / count, after forced GCs. The',
-    'baseline is taken after one connection was opened and closed (code loaded, WASM instantiated). The',
+    'node:tls peer in the parent; per connection = (with connections − baseline) / count. The baseline is taken',
+    'after one connection was opened and closed (code loaded, WASM instantiated). Each reading waits until the',
+    'process is idle: 6 s without traffic, then forced full GCs until V8\'s young generation is back to its',
+    'initial size. V8 grows the young generation (up to 2 × 16 MiB) while handshakes allocate fast and shrinks it',
+    'only once the allocation rate over its 5 s window is low; read earlier, that growth (a fixed cost of the burst',
+    'of handshakes, larger for stacks that allocate more JavaScript per handshake) counts as per-connection',
+    'memory: 24 KiB of a sanstls connection\'s RSS figure in the run that showed it. The
     'net.Socket under each TLS socket is included in every stack alike. node:tls keeps its OpenSSL state in',
     `malloc'd memory: it shows in RSS, not in the V8 heap or external. ${mem.runs} run(s); KiB.`,
   );
@@ -560,15 +565,16 @@ function ANALYSIS(): string[] {
   n('   64 KiB slices and `#flush` makes one transport write per slice.');
   n('8. **Memory per idle connection**: with WASM crypto each AEAD direction holds a context in the module\'s');
   n('   linear memory (the "external" column, which the native provider does not have). The V8 heap is broken');
-  n('   down under "Where the V8 heap of an idle connection goes". Already dropped: the finished handshake\'s state');
-  n('   (transcript, randoms, key exchange: a fresh, empty handshake object replaces it on entering `connected`,');
-  n('   and the actor no longer keeps the first one through its input), per-connection copies of the resolved');
-  n('   server options (one per server now), the per-connection provider wrapper that key logging used (the core');
-  n('   reports key-log lines itself), and two of the three small buffers per AEAD direction. What remains is');
-  n('   mostly structural: the XState actor with its actor system (the Maps and Sets, the bound functions and');
-  n('   closures of its scope: roughly 3–4 KiB), the Duplex stream states of the TLS socket, and the record');
-  n('   layer\'s objects. Parking the actor once the handshake is done (re-created from a `connected` snapshot');
-  n('   for a renegotiation) is the next lever; node:tls keeps ~3 KiB of JS heap because its state is in C.');
+  n('   down under "Where the V8 heap of an idle connection goes". An established, idle connection keeps no');
+  n('   running state machine: the XState actor (its actor system\'s Maps, Sets and closures, ~5 KiB) is parked on');
+  n('   entering `connected` and made again from its context when a renegotiation starts; the finished');
+  n('   handshake\'s state (transcript, randoms, key exchange) is dropped then too. The connection\'s interface to the');
+  n('   machine is one object with prototype methods (no closure per method); clients with the same option lists');
+  n('   share one resolved set of them (suites, groups, signature schemes) in one hidden class; servers resolve');
+  n('   their options once; the handshake size limits are one shared table. What remains is structural: the');
+  n('   Duplex stream states of the TLS socket, the record layer\'s objects and their small key, nonce and sequence');
+  n('   buffers (each a Uint8Array with its ArrayBuffer), the peer certificate the socket reports. node:tls keeps');
+  n('   ~3 KiB of JS heap because its state is in C (OpenSSL\'s, counted in RSS).');
   n('9. **Cold start**: importing `@sanstls/node` costs far more than instantiating the WASM module (see the import');
   n('   breakdown under Cold start): xstate, @noble/curves, asn1js (x509) and the Mozilla root store');
   n('   (`@sanstls/roots`, imported statically by `x509/src/default-anchors.ts`) load eagerly. Loading the root');

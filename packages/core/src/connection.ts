@@ -5,7 +5,7 @@
 // Failure model: every failure, ours or the peer's, ends the connection once: one fatal alert goes into the
 // outgoing bytes (none when the peer sent the fatal alert or the transport is gone), one 'error' event
 // carries the TlsError, keys are wiped, and every later receive() is ignored and write() throws.
-import { createActor, type Actor, type AnyActorLogic } from 'xstate';
+import { createActor, type Actor, type AnyStateMachine } from 'xstate';
 import { AlertDescription, AlertLevel, alertName, type AlertName } from './alerts.js';
 import { handshakeTypeName } from './codec/constants.js';
 import { HandshakeAssembler } from './codec/messages/handshake.js';
@@ -44,11 +44,18 @@ export type ConnectionState = 'handshaking' | 'connected' | 'closed' | 'failed';
 /** Consecutive warning alerts tolerated (they carry nothing; a flood of them is a cheap DoS). */
 const MAX_WARNING_RUN = 8;
 
+/** What both handshake machines keep in their context. */
+interface MachineContext {
+  hs: { dispose(): void } | undefined;
+  io: HandshakeIo | undefined;
+  error: TlsError | undefined;
+}
+
 interface MachineSnapshot {
   readonly status: string;
   readonly value: unknown;
   readonly error?: unknown;
-  readonly context: { readonly error: TlsError | undefined; readonly hs: { dispose(): void } };
+  readonly context: MachineContext;
 }
 
 /** Options of the connection itself (the handshake's are ClientOptions / ServerOptions). */
@@ -89,7 +96,14 @@ abstract class Connection {
   private failure: TlsError | undefined;
   private info: HandshakeInfo | undefined;
   private st: ConnectionState = 'handshaking';
-  protected abstract readonly actor: Actor<typeof clientMachine> | Actor<typeof serverMachine>;
+  /**
+   * The handshake machine while a handshake runs. Established and idle, the connection parks it: only its
+   * context (the handshake object a renegotiation starts from) is kept, and an actor (with its actor system,
+   * a few dozen closures, maps and sets) is made again when a handshake message or renegotiate() comes.
+   */
+  private actor: Actor<AnyStateMachine> | undefined;
+  private parked: MachineContext | undefined;
+  private logic!: AnyStateMachine;
   /** Ties the handshakes of this connection together (RFC 5746) and limits renegotiations. */
   protected readonly binding = new ConnectionBinding();
   /** Where key-log lines go (see ConnectionOptions.keyLog); settable until the handshake derives its keys. */
@@ -97,42 +111,104 @@ abstract class Connection {
 
   /** Wipes the secrets of the current handshake (a renegotiation disposes the previous one itself). */
   private disposeHandshake(): void {
-    (this.actor.getSnapshot() as MachineSnapshot).context.hs.dispose();
+    (this.actor ? (this.actor.getSnapshot() as MachineSnapshot).context : this.parked)?.hs?.dispose();
   }
 
   /** What the handshake machine may do to this connection. */
-  protected readonly io: HandshakeIo = {
-    sendHandshake: (m) => this.record.writeHandshake(m),
-    sendChangeCipherSpec: () => this.record.writeChangeCipherSpec(),
-    changeWriteCipher: (p: RecordProtector) => this.record.changeWriteCipher(p),
-    changeReadCipher: (p: RecordProtector) => this.record.changeReadCipher(p),
-    lockVersion: (v) => this.record.setVersion(v),
-    deliver: (data) => this.queue.push({ type: 'data', data }),
-    complete: (info) => {
-      const renegotiated = this.info !== undefined;
-      this.info = info;
+  protected readonly io: HandshakeIo;
+
+  constructor() {
+    this.io = new Connection.Io(this);
+  }
+
+  /**
+   * The HandshakeIo of a connection: methods on a prototype and one reference per connection, not a
+   * closure per method (idle connections are many). Nested here to reach the connection's private state.
+   */
+  private static readonly Io = class implements HandshakeIo {
+    constructor(private readonly c: Connection) {}
+    sendHandshake(m: Uint8Array): void {
+      this.c.record.writeHandshake(m);
+    }
+    sendChangeCipherSpec(): void {
+      this.c.record.writeChangeCipherSpec();
+    }
+    changeWriteCipher(p: RecordProtector): void {
+      this.c.record.changeWriteCipher(p);
+    }
+    changeReadCipher(p: RecordProtector): void {
+      this.c.record.changeReadCipher(p);
+    }
+    lockVersion(v: number): void {
+      this.c.record.setVersion(v);
+    }
+    deliver(data: Uint8Array): void {
+      this.c.queue.push({ type: 'data', data });
+    }
+    complete(info: HandshakeInfo): void {
+      const c = this.c;
+      const renegotiated = c.info !== undefined;
+      c.info = info;
       if (renegotiated) {
-        this.queue.push({ type: 'renegotiated', info });
+        c.queue.push({ type: 'renegotiated', info });
       } else {
-        this.st = 'connected';
-        this.queue.push({ type: 'handshake', info });
+        c.st = 'connected';
+        c.queue.push({ type: 'handshake', info });
       }
-      this.releaseHeldWrites();
-    },
-    warn: (alert) => this.record.writeAlert(AlertLevel.warning, AlertDescription[alert]),
-    session: (session) => this.queue.push({ type: 'session', session }),
-    secret: (clientRandom, masterSecret) => this.keyLog?.(keyLogLine(clientRandom, masterSecret)),
+      c.releaseHeldWrites();
+    }
+    warn(alert: AlertName): void {
+      this.c.record.writeAlert(AlertLevel.warning, AlertDescription[alert]);
+    }
+    session(session: TlsSession): void {
+      this.c.queue.push({ type: 'session', session });
+    }
+    secret(clientRandom: Uint8Array, masterSecret: Uint8Array): void {
+      this.c.keyLog?.(keyLogLine(clientRandom, masterSecret));
+    }
   };
 
-  protected startMachine(input: { hs: unknown }): void {
-    // An errored actor with no error observer is reported asynchronously as an uncaught exception; the
-    // connection reads snapshot.error itself, so observe and do nothing.
-    const actor = this.actor as Actor<AnyActorLogic>;
-    actor.subscribe({ error: () => {} });
-    actor.start();
+  protected startMachine(logic: AnyStateMachine, input: { hs: unknown; io: HandshakeIo }): void {
+    this.logic = logic;
+    this.run(createActor(logic, { input }));
     // The actor keeps its creation options, input included, for its lifetime; the handshake lives in its
     // context now, and a finished one must not stay reachable from here.
     input.hs = undefined;
+  }
+
+  /** The client's first flight (its ClientHello). */
+  protected sendStart(): void {
+    this.actor!.send({ type: 'start' });
+  }
+
+  private run(actor: Actor<AnyStateMachine>): Actor<AnyStateMachine> {
+    // An errored actor with no error observer is reported asynchronously as an uncaught exception; the
+    // connection reads snapshot.error itself, so observe and do nothing.
+    actor.subscribe({ error: () => {} });
+    actor.start();
+    return (this.actor = actor);
+  }
+
+  /** Established and idle: keep the machine's context, drop the actor (see `actor`). */
+  private park(): void {
+    const snap = this.actor!.getSnapshot() as MachineSnapshot;
+    if (snap.status !== 'active' || snap.value !== 'connected') return;
+    this.parked = snap.context;
+    this.actor!.stop();
+    this.actor = undefined;
+  }
+
+  /** The running actor; a parked machine is restored in 'connected' (entry actions do not run again). */
+  private machine(): Actor<AnyStateMachine> {
+    if (this.actor) return this.actor;
+    const parked = this.parked!;
+    this.parked = undefined;
+    // XState's snapshot restore walks every object reachable from the context, looking for actor
+    // references; the handshake's configuration reaches the trust store. So restore an empty context and
+    // put the parked objects into it before the actor starts.
+    const actor = createActor(this.logic, { snapshot: this.logic.resolveState({ value: 'connected', context: { hs: undefined, io: undefined, error: undefined } }) });
+    Object.assign((actor.getSnapshot() as MachineSnapshot).context, parked);
+    return this.run(actor);
   }
 
   /** Current state of the connection. */
@@ -152,12 +228,12 @@ abstract class Connection {
 
   /** The handshake machine's current state name (for tracing and tests). */
   get handshakeState(): string {
-    return String(this.actor.getSnapshot().value);
+    return this.actor ? String(this.actor.getSnapshot().value) : 'connected';
   }
 
   /** True while a renegotiation is in progress (application data still flows). */
   get renegotiating(): boolean {
-    return this.st === 'connected' && (this.actor.getSnapshot() as MachineSnapshot).value !== 'connected';
+    return this.st === 'connected' && this.actor !== undefined && (this.actor.getSnapshot() as MachineSnapshot).value !== 'connected';
   }
 
   /**
@@ -285,7 +361,7 @@ abstract class Connection {
     this.pendingWrites = [];
     this.record.dispose();
     this.disposeHandshake();
-    this.actor.stop();
+    this.actor?.stop();
   }
 
   private pump(): void {
@@ -308,9 +384,9 @@ abstract class Connection {
           break;
         case 'application_data':
           if (this.assembler.pending) throw unexpectedMessage('application data inside a fragmented handshake message');
-          // Established and not renegotiating: the machine's only answer is to deliver it (connected's
-          // application_data transition), so bulk data skips the actor's macrostep per record.
-          if ((this.actor.getSnapshot() as MachineSnapshot).value === 'connected') this.queue.push({ type: 'data', data: ev.payload });
+          // Established and not renegotiating (the machine is parked): its only answer would be to deliver
+          // it (connected's application_data transition), so bulk data skips the machine.
+          if (this.actor === undefined) this.queue.push({ type: 'data', data: ev.payload });
           else this.dispatch({ type: 'application_data', data: ev.payload });
           break;
         case 'alert':
@@ -321,12 +397,14 @@ abstract class Connection {
   }
 
   private dispatch(ev: HandshakeEvent): void {
-    this.actor.send(ev as never);
-    const snap = this.actor.getSnapshot() as MachineSnapshot;
+    const actor = this.machine();
+    actor.send(ev);
+    const snap = actor.getSnapshot() as MachineSnapshot;
     if (snap.status === 'error') throw asTlsError(snap.error);
     if (snap.value === 'failed') {
       throw snap.context.error ?? new TlsError('INTERNAL_ERROR', 'internal_error', 'handshake failed without a reason');
     }
+    this.park();
   }
 
   private onAlert(level: number, description: number): void {
@@ -374,7 +452,7 @@ abstract class Connection {
       this.out.push(this.record.takeOutgoing());
       this.record.dispose();
       this.disposeHandshake();
-      this.actor.stop();
+      this.actor?.stop();
     }
     this.st = 'failed';
     this.failure = err;
@@ -385,16 +463,12 @@ abstract class Connection {
 
 /** A TLS 1.2 client. The ClientHello is ready in takeOutgoing() right after construction. */
 export class ClientConnection extends Connection {
-  protected readonly actor: Actor<typeof clientMachine>;
-
   constructor(options: ClientOptions & ConnectionOptions) {
     super();
     this.halfClose = options.halfClose ?? false;
     this.keyLog = options.keyLog;
-    const input = { hs: new ClientHandshake(resolveClient(options), this.binding), io: this.io };
-    this.actor = createActor(clientMachine, { input });
-    this.startMachine(input);
-    this.actor.send({ type: 'start' });
+    this.startMachine(clientMachine, { hs: new ClientHandshake(resolveClient(options), this.binding), io: this.io });
+    this.sendStart();
   }
 
   /** Renegotiates (RFC 5746): sends a new ClientHello now; see the 'renegotiated' event. */
@@ -405,15 +479,11 @@ export class ClientConnection extends Connection {
 
 /** A TLS 1.2 server: feed it the client's bytes. */
 export class ServerConnection extends Connection {
-  protected readonly actor: Actor<typeof serverMachine>;
-
   constructor(options: ServerOptions & ConnectionOptions) {
     super();
     this.halfClose = options.halfClose ?? false;
     this.keyLog = options.keyLog;
-    const input = { hs: new ServerHandshake(resolveServer(options), this.binding), io: this.io };
-    this.actor = createActor(serverMachine, { input });
-    this.startMachine(input);
+    this.startMachine(serverMachine, { hs: new ServerHandshake(resolveServer(options), this.binding), io: this.io });
   }
 
   /**

@@ -286,12 +286,42 @@ export interface ResolvedClient extends ResolvedCommon {
   readonly revocation: 'soft' | 'hard';
 }
 
+/**
+ * The options both sides share, resolved once per provider and distinct value (a client resolves its
+ * options per connection, usually with the same lists: its connections share one set of arrays).
+ */
+const resolvedCommons = new WeakMap<CryptoProvider, Map<string, ResolvedCommon>>();
+const MAX_COMMONS_PER_PROVIDER = 64;
+
+function sharedCommon(o: CommonOptions, side: 'client' | 'server'): ResolvedCommon {
+  const provider = o.crypto ?? wasmProvider;
+  const key = JSON.stringify([side, o.cipherSuites, o.rsaKeyExchange, o.groups, o.dheGroups, o.signatureSchemes, o.alpn, o.extendedMasterSecret, o.encryptThenMac]);
+  let byValue = resolvedCommons.get(provider);
+  if (byValue === undefined) resolvedCommons.set(provider, (byValue = new Map()));
+  let c = byValue.get(key);
+  if (c === undefined) {
+    c = resolveCommon(o, side);
+    if (byValue.size >= MAX_COMMONS_PER_PROVIDER) byValue.clear();
+    byValue.set(key, c);
+  }
+  return c;
+}
+
 export function resolveClient(o: ClientOptions): ResolvedClient {
   const verifier =
     o.verifier ??
     x509Verifier({ ...(o.ca !== undefined ? { ca: o.ca } : {}), ...(o.crls ? { crls: o.crls } : {}), ...(o.revocation ? { revocation: o.revocation } : {}) });
+  const c = sharedCommon(o, 'client');
+  // Every field written out (no spread): all clients' configurations share one hidden class.
   return {
-    ...resolveCommon(o, 'client'),
+    provider: c.provider,
+    suites: c.suites,
+    groups: c.groups,
+    signatureSchemes: c.signatureSchemes,
+    alpn: c.alpn,
+    ems: c.ems,
+    dheGroups: c.dheGroups,
+    etm: c.etm,
     ocspStapling: o.ocspStapling ?? true,
     revocation: o.revocation ?? 'soft',
     serverName: o.serverName,

@@ -210,22 +210,38 @@ describe('renegotiation', () => {
 });
 
 describe('after the handshake', () => {
-  /** The handshake state the machine holds (internal; what an idle connection keeps). */
-  const hsOf = (conn: ClientConnection | ServerConnection) =>
-    (conn as unknown as { actor: { getSnapshot(): { context: { hs: Record<string, unknown> & { transcript: { started: boolean } } } } } }).actor.getSnapshot().context.hs;
+  /** What the connection holds of its handshake machine (internal; what an idle connection keeps). */
+  type Hs = Record<string, unknown> & { transcript: { started: boolean } };
+  const machineOf = (conn: ClientConnection | ServerConnection) =>
+    conn as unknown as { actor: object | undefined; parked: { hs: Hs } | undefined };
 
-  it('an established connection keeps no secret or message of its finished handshake', () => {
+  it('an established connection keeps no secret or message of its finished handshake, and no running machine', () => {
     const r = run({}, { credentials: [loadCredential(pki.leaves.p256.certPem, pki.leaves.p256.keyPem)], allowClientRenegotiation: true });
-    for (const side of [r.c, r.s]) {
-      const hs = hsOf(side.conn);
-      expect(side.conn.handshakeState).toBe('connected');
-      expect([hs.master, hs.pendingRead, hs.pendingWrite, hs.serverRandom, hs.choice, hs.peerKey]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
-      expect(hs.transcript.started).toBe(false);
-    }
-    // What a renegotiation needs is still there: it runs, and data flows after it.
+    const idle = () => {
+      for (const side of [r.c, r.s]) {
+        const m = machineOf(side.conn);
+        expect(side.conn.handshakeState).toBe('connected');
+        expect(side.conn.renegotiating).toBe(false);
+        expect(m.actor).toBeUndefined(); // parked: only the machine's context is kept
+        const hs = m.parked!.hs;
+        expect([hs.master, hs.pendingRead, hs.pendingWrite, hs.serverRandom, hs.choice, hs.peerKey]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+        expect(hs.transcript.started).toBe(false);
+      }
+    };
+    idle();
+    // What a renegotiation needs is still there: the machine comes back, runs it (twice, from each side),
+    // parks again, and data flows after it.
     (r.c.conn as ClientConnection).renegotiate();
+    expect(r.c.conn.renegotiating).toBe(true);
+    expect(r.c.conn.handshakeState).toBe('waitServerHello');
     shuttle(r.c, r.s);
     expect(infoOf(r.s, 'renegotiated')).toBeDefined();
+    idle();
+    r.s.events.length = 0;
+    (r.s.conn as ServerConnection).renegotiate();
+    shuttle(r.c, r.s);
+    expect(infoOf(r.s, 'renegotiated')).toBeDefined();
+    idle();
     r.c.conn.write(new TextEncoder().encode('after'));
     shuttle(r.c, r.s);
     expect(dataOf(r.s)).toBe('after');

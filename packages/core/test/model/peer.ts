@@ -296,8 +296,8 @@ export function makeScript(cfg: ScriptConfig, sut: Role): Script | undefined {
     return undefined;
   }
   const io = (p as unknown as { io: HandshakeIo }).io;
-  const sendHandshake = io.sendHandshake;
-  const sendCcs = io.sendChangeCipherSpec;
+  const sendHandshake = io.sendHandshake.bind(io);
+  const sendCcs = io.sendChangeCipherSpec.bind(io);
   io.sendHandshake = (m) => {
     sent.push({ raw: m.slice(), turn });
     sendHandshake(m);

@@ -56,6 +56,22 @@ export const messageTooLarge = (type: number, length: number, limit: number): Tl
     `handshake message ${handshakeTypeName(type) ?? type} of ${length} bytes exceeds the limit of ${limit}`,
   );
 
+/** Body limits by handshake type (types not listed: maxMessageSize); never changed once made. */
+function limitTable(limits: HandshakeLimits): ReadonlyMap<number, number> {
+  const cert = limits.maxCertificateMessageSize ?? DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE;
+  const table = new Map<number, number>([
+    [HandshakeType.certificate, cert],
+    [HandshakeType.certificate_request, cert],
+    [HandshakeType.certificate_status, cert],
+  ]);
+  for (const [k, v] of Object.entries(limits.perType ?? {})) table.set(Number(k), v);
+  for (const v of [limits.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, ...table.values()]) {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffff) throw new RangeError(`handshake size limit ${v} out of range`);
+  }
+  return table;
+}
+let defaultLimits: ReadonlyMap<number, number> | undefined;
+
 /**
  * Reassembles handshake messages from the payloads of handshake records, whatever the split.
  * Messages are delivered in order through a callback, so that the first problem in the byte
@@ -71,7 +87,7 @@ export const messageTooLarge = (type: number, length: number, limit: number): Tl
  * is dead: every later push rethrows that error.
  */
 export class HandshakeAssembler {
-  private readonly limits: Map<number, number>;
+  private readonly limits: ReadonlyMap<number, number>;
   private readonly defaultLimit: number;
   private readonly header = new Uint8Array(HANDSHAKE_HEADER_LENGTH);
   private headerFill = 0;
@@ -80,18 +96,10 @@ export class HandshakeAssembler {
   private fill = 0;
   private failure: unknown = null;
 
-  constructor(limits: HandshakeLimits = {}) {
-    const cert = limits.maxCertificateMessageSize ?? DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE;
-    this.defaultLimit = limits.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-    this.limits = new Map([
-      [HandshakeType.certificate, cert],
-      [HandshakeType.certificate_request, cert],
-      [HandshakeType.certificate_status, cert],
-    ]);
-    for (const [k, v] of Object.entries(limits.perType ?? {})) this.limits.set(Number(k), v);
-    for (const v of [this.defaultLimit, ...this.limits.values()]) {
-      if (!Number.isInteger(v) || v < 0 || v > 0xffffff) throw new RangeError(`handshake size limit ${v} out of range`);
-    }
+  constructor(limits?: HandshakeLimits) {
+    // Connections use the defaults: they share one table.
+    this.limits = limits ? limitTable(limits) : (defaultLimits ??= limitTable({}));
+    this.defaultLimit = limits?.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
   }
 
   /** The body limit that applies to `type`. */
