@@ -238,7 +238,7 @@ else {
     'initial size. V8 grows the young generation (up to 2 × 16 MiB) while handshakes allocate fast and shrinks it',
     'only once the allocation rate over its 5 s window is low; read earlier, that growth (a fixed cost of the burst',
     'of handshakes, larger for stacks that allocate more JavaScript per handshake) counts as per-connection',
-    'memory: 24 KiB of a sanstls connection\'s RSS figure in the run that showed it. The
+    'memory: 24 KiB of a sanstls connection\'s RSS figure in the run that showed it. The',
     'net.Socket under each TLS socket is included in every stack alike. node:tls keeps its OpenSSL state in',
     `malloc'd memory: it shows in RSS, not in the V8 heap or external. ${mem.runs} run(s); KiB.`,
   );
