@@ -11,7 +11,7 @@ import { handshakeTypeName } from './codec/constants.js';
 import { HandshakeAssembler } from './codec/messages/handshake.js';
 import { toHex } from './codec/hex.js';
 import { plainBytes } from './codec/reader.js';
-import { TlsError, unexpectedMessage } from './errors.js';
+import { stacklessError, TlsError, unexpectedMessage } from './errors.js';
 import { ClientHandshake } from './handshake/client-steps.js';
 import { ConnectionBinding } from './handshake/renegotiation.js';
 import type { TlsSession } from './session/types.js';
@@ -273,7 +273,7 @@ abstract class Connection {
   /** The transport reached end of file. Without the peer's close_notify this is a TRUNCATED error. */
   receiveEof(): void {
     if (this.st === 'failed' || this.st === 'closed' || this.receivedClose) return;
-    this.fail(new TlsError('TRUNCATED', 'close_notify', 'the transport closed without close_notify (possible truncation attack)'), false);
+    this.fail(stacklessError('TRUNCATED', 'close_notify', 'the transport closed without close_notify (possible truncation attack)'), false);
   }
 
   /** Events since the last call, in order. */

@@ -58,6 +58,22 @@ export class TlsError extends Error {
   }
 }
 
+/**
+ * A TlsError created without a stack trace, for the end of the transport noticed from its callback: the
+ * stack would show nothing but the event loop, and Node's stream destroy() formats it (source maps
+ * included when they are on) for every connection whose peer leaves without close_notify.
+ */
+export function stacklessError(code: TlsErrorCode, alert: AlertName, message: string): TlsError {
+  const v8 = Error as { stackTraceLimit?: number }; // V8's (Node, Deno, Chromium); elsewhere a no-op
+  const limit = v8.stackTraceLimit;
+  v8.stackTraceLimit = 0;
+  try {
+    return new TlsError(code, alert, message);
+  } finally {
+    v8.stackTraceLimit = limit;
+  }
+}
+
 /** Shorthands for the most common failures, so call sites read as the RFC does. */
 export const decodeError = (msg: string): TlsError => new TlsError('DECODE_ERROR', 'decode_error', msg);
 export const illegalParameter = (msg: string): TlsError =>

@@ -108,7 +108,10 @@ class NativeAead implements Aead {
     if (sealed.length < TAG) return null;
     const n = sealed.length - TAG;
     const pt = this.#decrypt(nonce, sealed.subarray(0, n), sealed.subarray(n), aad);
-    return pt ? new Uint8Array(pt) : null;
+    if (!pt) return null;
+    // The decipher's output is a fresh allocation: hand it over as it is (the record layer's receive path
+    // calls this once per record; a copy is one more 16 KiB allocation and pass). A pool slice is copied.
+    return pt.byteOffset === 0 && pt.buffer.byteLength === pt.length ? u8(pt) : new Uint8Array(pt);
   }
 
   sealInPlace(buf: Uint8Array, offset: number, length: number, nonce: Uint8Array, aad: Uint8Array = EMPTY): void {

@@ -48,6 +48,8 @@ describe('closing', () => {
       const res = await pump(conn, await connect(port));
       expect(new TextDecoder().decode(res.received)).toBe('partial');
       expect(res.error?.code).toBe('TRUNCATED');
+      // No stack frames: they would show only the transport's callback, and Node formats them on destroy().
+      expect(res.error?.stack).toBe(`TlsError: ${res.error?.message}`);
       expect(conn.state).toBe('failed');
     } finally {
       server.close();
