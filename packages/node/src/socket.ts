@@ -303,7 +303,7 @@ export class TLSSocket extends Duplex {
     if (this.destroyed) return;
     if (!this.#readDone) this.#onTransportEnd();
     // Writes can no longer go anywhere.
-    this.#failDrainWaiters(streamDestroyed());
+    if (this.#drainWaiters.length > 0) this.#failDrainWaiters(streamDestroyed());
   }
 
   #onSecure(info: HandshakeInfo): void {
@@ -541,18 +541,20 @@ export class TLSSocket extends Duplex {
     if (this.#hsTimer) clearTimeout(this.#hsTimer);
     if (this.#idleTimer) clearTimeout(this.#idleTimer);
     this.#hsTimer = this.#idleTimer = undefined;
-    const gone = err ?? streamDestroyed();
+    // Made only when a callback is waiting: most sockets end with none, and an Error captures a stack.
+    let made = err ?? undefined;
+    const gone = () => (made ??= streamDestroyed());
     const p = this.#pendingWrite;
     this.#pendingWrite = undefined;
-    p?.cb(gone);
+    p?.cb(gone());
     const f = this.#pendingFinal;
     this.#pendingFinal = undefined;
-    f?.(gone);
-    this.#failDrainWaiters(gone);
-    this.#releaseRenegotiationWaiters(gone);
+    f?.(gone());
+    if (this.#drainWaiters.length > 0) this.#failDrainWaiters(gone());
+    if (this.#renegotiationWaiters.length > 0) this.#releaseRenegotiationWaiters(gone());
     const rc = this.#renegotiateCallbacks;
     this.#renegotiateCallbacks = [];
-    for (const f of rc) process.nextTick(f, gone);
+    for (const f of rc) process.nextTick(f, gone());
     const t = this.#transport;
     for (const [ev, fn] of this.#listeners) t.off(ev, fn);
     t.on('error', () => {}); // late transport errors have nowhere to go
