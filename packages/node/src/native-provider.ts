@@ -311,13 +311,17 @@ const b64url = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).
  */
 function nativeEcdh(group: EcdhGroup): KeyAgreement {
   if (group === 'x25519') {
-    let { privateKey, publicKey } = nodeCrypto.generateKeyPairSync('x25519') as {
-      privateKey: nodeCrypto.KeyObject | undefined;
-      publicKey: nodeCrypto.KeyObject;
+    // The public key is exported by the key generation itself (publicKeyEncoding), never later from the
+    // KeyObject: Node 20 can deadlock when a GC during such an export finalizes the key's generation job
+    // (~KeyGenJob takes the key's mutex that ExportJWK holds while it allocates; seen here after a few
+    // thousand handshakes). Same cost.
+    const pair = nodeCrypto.generateKeyPairSync('x25519', { publicKeyEncoding: { format: 'jwk' } }) as unknown as {
+      privateKey: nodeCrypto.KeyObject;
+      publicKey: nodeCrypto.JsonWebKey;
     };
-    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+    let privateKey: nodeCrypto.KeyObject | undefined = pair.privateKey;
     return {
-      publicKey: u8(raw),
+      publicKey: u8(Buffer.from(pair.publicKey.x!, 'base64url')),
       derive(peer) {
         if (!privateKey) throw new Error('key agreement disposed');
         const peerKey = nodeCrypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(peer) }, format: 'jwk' });
