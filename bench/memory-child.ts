@@ -49,6 +49,10 @@ async function reading() {
 }
 
 const keep: Duplex[] = [];
+// Readings before the connections, with half of them open (`mid`), and with all: the second half's growth
+// per connection is the marginal cost of one more idle connection, free of whatever slack the baseline
+// process had (freed pages the first connections reuse).
+const half = Math.floor(count / 2);
 if (role === 'client') {
   const port = Number(portArg);
   const open = () => connectClient({ stack, pki, key: 'ecdsa', cipher: 'AES-128-GCM', port });
@@ -56,38 +60,48 @@ if (role === 'client') {
   const before = await reading();
   snapshot('before');
   // A few handshakes in flight at a time: the server in the other process works meanwhile.
-  let next = 0;
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    while (next < count) {
-      next++;
-      keep.push(await open());
-    }
-  }));
+  const openUpTo = (n: number) => {
+    let next = keep.length;
+    return Promise.all(Array.from({ length: 4 }, async () => {
+      while (next < n) {
+        next++;
+        keep.push(await open());
+      }
+    }));
+  };
+  await openUpTo(half);
+  const mid = await reading();
+  await openUpTo(count);
   const after = await reading();
   snapshot('after');
-  send({ before, after, connections: keep.length });
+  send({ before, mid, midConnections: half, after, connections: keep.length });
 } else {
   let secure = 0;
-  let onAll: (() => void) | undefined;
+  const waiting = new Map<number, () => void>();
   const srv = await startServer({
     stack, pki, key: 'ecdsa', cipher: 'AES-128-GCM',
     onSecure: (s) => {
       keep.push(s);
-      if (++secure === count + 1) onAll?.();
+      waiting.get(++secure)?.();
     },
   });
-  const all = new Promise<void>((r) => (onAll = r));
+  // Resolves once `n` connections are established (the parent's first, closed one included).
+  const established = (n: number) => new Promise<void>((r) => (secure >= n ? r() : waiting.set(n, r)));
   send({ port: srv.port });
-  // The parent opens one connection, closes it, and says 'baseline'; then it opens `count` more.
+  // The parent opens one connection, closes it, and says 'baseline'; then it opens half of `count`, waits
+  // for the mid reading, and opens the rest.
   await new Promise<void>((r) => process.once('message', () => r()));
   keep.splice(0).forEach((s) => s.destroy());
   const before = await reading();
   snapshot('before');
   send({ ready: true });
-  await all;
+  await established(1 + half);
+  const mid = await reading();
+  send({ mid: true });
+  await established(1 + count);
   const after = await reading();
   snapshot('after');
-  send({ before, after, connections: keep.length });
+  send({ before, mid, midConnections: half, after, connections: keep.length });
 }
 await new Promise<void>((r) => process.once('message', () => r())); // 'exit': the parent is done
 process.exit(0);

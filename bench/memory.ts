@@ -20,7 +20,7 @@ const count = quick ? 200 : 1000;
 const runs = quick ? 1 : 3;
 const pki = makePki();
 type Mem = { rss: number; heapUsed: number; external: number; arrayBuffers: number };
-interface Report { before: Mem; after: Mem; connections: number }
+interface Report { before: Mem; mid: Mem; midConnections: number; after: Mem; connections: number }
 
 /** snapshots: a path prefix for the child's heap snapshots (the breakdown run), or none. */
 let snapshots: string | undefined;
@@ -56,14 +56,20 @@ async function serverSide(stack: Stack): Promise<Report> {
   c.send('baseline');
   await nextMessage(c);
   const held: Duplex[] = [];
+  const openUpTo = (n: number) => {
+    let next = held.length;
+    return Promise.all(Array.from({ length: 4 }, async () => {
+      while (next < n) {
+        next++;
+        held.push(await open());
+      }
+    }));
+  };
+  const midDone = nextMessage(c);
+  await openUpTo(Math.floor(count / 2));
+  await midDone;
   const done = nextMessage<Report>(c);
-  let next = 0;
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    while (next < count) {
-      next++;
-      held.push(await open());
-    }
-  }));
+  await openUpTo(count);
   const r = await done;
   c.send('exit');
   await new Promise((res) => c.once('exit', res));
@@ -72,15 +78,17 @@ async function serverSide(stack: Stack): Promise<Report> {
 }
 
 const stacks: Stack[] = ['node:tls', 'sanstls-wasm', 'sanstls-native'];
-const per: Record<string, Record<keyof Mem, number[]>> = {};
+const per: Record<string, Record<keyof Mem | 'rssMarginal', number[]>> = {};
 for (let r = 0; r < runs; r++) {
   for (const role of ['client', 'server'] as const) {
     for (const stack of r % 2 ? [...stacks].reverse() : stacks) {
       const rep = role === 'client' ? await clientSide(stack) : await serverSide(stack);
       const k = `${stack}|${role}`;
-      per[k] ??= { rss: [], heapUsed: [], external: [], arrayBuffers: [] };
+      per[k] ??= { rss: [], heapUsed: [], external: [], arrayBuffers: [], rssMarginal: [] };
       for (const f of ['rss', 'heapUsed', 'external', 'arrayBuffers'] as const) per[k]![f].push((rep.after[f] - rep.before[f]) / rep.connections / 1024);
-      console.log(`${role.padEnd(6)} ${stack.padEnd(15)} ${rep.connections} conns: per connection RSS ${((rep.after.rss - rep.before.rss) / rep.connections / 1024).toFixed(1)} KiB, heap ${((rep.after.heapUsed - rep.before.heapUsed) / rep.connections / 1024).toFixed(1)} KiB, external ${((rep.after.external - rep.before.external) / rep.connections / 1024).toFixed(1)} KiB`);
+      const marginal = (rep.after.rss - rep.mid.rss) / (rep.connections - rep.midConnections) / 1024;
+      per[k]!.rssMarginal.push(marginal);
+      console.log(`${role.padEnd(6)} ${stack.padEnd(15)} ${rep.connections} conns: per connection RSS ${((rep.after.rss - rep.before.rss) / rep.connections / 1024).toFixed(1)} KiB (second half ${marginal.toFixed(1)} KiB), heap ${((rep.after.heapUsed - rep.before.heapUsed) / rep.connections / 1024).toFixed(1)} KiB, external ${((rep.after.external - rep.before.external) / rep.connections / 1024).toFixed(1)} KiB`);
     }
   }
 }
@@ -88,7 +96,7 @@ const rows = Object.entries(per).map(([k, v]) => {
   const [stack, role] = k.split('|') as [Stack, string];
   return {
     stack, role,
-    rssKiB: spread(v.rss), heapKiB: spread(v.heapUsed), externalKiB: spread(v.external), arrayBuffersKiB: spread(v.arrayBuffers),
+    rssKiB: spread(v.rss), rssMarginalKiB: spread(v.rssMarginal), heapKiB: spread(v.heapUsed), externalKiB: spread(v.external), arrayBuffersKiB: spread(v.arrayBuffers),
     heapPlusExternalKiB: spread(v.heapUsed.map((h, i) => h + v.external[i]!)),
   };
 });
