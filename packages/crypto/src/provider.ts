@@ -66,6 +66,12 @@ export interface CryptoProvider {
    * group); derive returns Z. Absent means the core's own (WASM modexp).
    */
   dh?(p: Uint8Array, g: Uint8Array, privateExponent: Uint8Array): KeyAgreement;
+  /**
+   * The raw RSA private-key operation (RSADP, RFC 8017 §5.1.2: c^d mod n, k bytes in and out), for RSA key
+   * exchange on a server: the core checks the EME-PKCS1-v1_5 padding of the result itself, without
+   * branching on it (RFC 5246 §7.4.7.1). Called only with c < n. Absent means the core's own (WASM).
+   */
+  rsaDecryptRaw?(key: PrivateKeyDer, c: Uint8Array): Uint8Array;
   aead(algorithm: AeadAlgorithm, key: Uint8Array): Aead;
   cbc(key: Uint8Array): CbcCipherKey;
   hash(algorithm: HashAlgorithm): Hash;

@@ -27,6 +27,25 @@ function block(msgLen: number, edit?: (em: Uint8Array) => void): { em: Uint8Arra
 }
 const raw = (em: Uint8Array) => new Uint8Array(nc.publicEncrypt({ key: publicKey, padding: nc.constants.RSA_NO_PADDING }, em));
 
+const malformed: [string, () => Uint8Array][] = [
+  ['first byte not zero', () => raw(block(48, (em) => { em[0] = 1; }).em)],
+  ['block type 1', () => raw(block(48, (em) => { em[1] = 1; }).em)],
+  ['block type 0', () => raw(block(48, (em) => { em[1] = 0; }).em)],
+  ['block type 3', () => raw(block(48, (em) => { em[1] = 3; }).em)],
+  ['no zero separator', () => raw(block(48, (em) => { em[K - 49] = 0x5a; }).em)],
+  ['padding of 7 bytes', () => raw(block(48, (em) => { em.copyWithin(2, 3, K - 49); em[K - 49] = 0x11; em[9] = 0; }).em)],
+  ['padding of 0 bytes', () => raw(block(48, (em) => { em[2] = 0; }).em)],
+  ['message of 47 bytes', () => raw(block(47).em)],
+  ['message of 49 bytes', () => raw(block(49).em)],
+  ['message of 0 bytes', () => raw(block(0).em)],
+  ['all zeros', () => raw(new Uint8Array(K))],
+  ['ciphertext of 0 bytes', () => new Uint8Array(0)],
+  ['ciphertext one byte short', () => raw(block(48).em).subarray(1)],
+  ['ciphertext one byte long', () => Uint8Array.of(0, ...raw(block(48).em))],
+  ['ciphertext equal to n', () => new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).n!, 'base64url'))],
+  ['ciphertext of all ff (> n)', () => new Uint8Array(K).fill(0xff)],
+];
+
 describe('decryptPkcs1v15Tls (RFC 5246 §7.4.7.1)', () => {
   it('returns the premaster secret for a valid ciphertext', () => {
     const pms = new Uint8Array(nc.randomBytes(48));
@@ -44,24 +63,6 @@ describe('decryptPkcs1v15Tls (RFC 5246 §7.4.7.1)', () => {
     expect(toHex(decryptPkcs1v15Tls(priv, raw(minimal.em), K - 11))).toBe(toHex(minimal.msg));
   });
 
-  const malformed: [string, () => Uint8Array][] = [
-    ['first byte not zero', () => raw(block(48, (em) => { em[0] = 1; }).em)],
-    ['block type 1', () => raw(block(48, (em) => { em[1] = 1; }).em)],
-    ['block type 0', () => raw(block(48, (em) => { em[1] = 0; }).em)],
-    ['block type 3', () => raw(block(48, (em) => { em[1] = 3; }).em)],
-    ['no zero separator', () => raw(block(48, (em) => { em[K - 49] = 0x5a; }).em)],
-    ['padding of 7 bytes', () => raw(block(48, (em) => { em.copyWithin(2, 3, K - 49); em[K - 49] = 0x11; em[9] = 0; }).em)],
-    ['padding of 0 bytes', () => raw(block(48, (em) => { em[2] = 0; }).em)],
-    ['message of 47 bytes', () => raw(block(47).em)],
-    ['message of 49 bytes', () => raw(block(49).em)],
-    ['message of 0 bytes', () => raw(block(0).em)],
-    ['all zeros', () => raw(new Uint8Array(K))],
-    ['ciphertext of 0 bytes', () => new Uint8Array(0)],
-    ['ciphertext one byte short', () => raw(block(48).em).subarray(1)],
-    ['ciphertext one byte long', () => Uint8Array.of(0, ...raw(block(48).em))],
-    ['ciphertext equal to n', () => new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).n!, 'base64url'))],
-    ['ciphertext of all ff (> n)', () => new Uint8Array(K).fill(0xff)],
-  ];
 
   for (const [name, make] of malformed) {
     it(`${name}: 48 random bytes, no exception, fresh each time`, () => {
@@ -94,5 +95,44 @@ describe('decryptPkcs1v15Tls (RFC 5246 §7.4.7.1)', () => {
     const ct = raw(em);
     expect(toHex(decryptPkcs1v15Tls(priv, ct))).toBe(toHex(msg));
     expect(toHex(decryptPkcs1v15Tls(priv, ct))).toBe(toHex(msg));
+  });
+});
+
+describe('decryptPkcs1v15Tls with the RSA operation done elsewhere (a provider’s rsaDecryptRaw)', () => {
+  let calls = 0;
+  // OpenSSL's raw RSA (RSADP, no padding), as the node:crypto provider does it.
+  const openssl = (c: Uint8Array) => {
+    calls++;
+    return new Uint8Array(nc.privateDecrypt({ key: privateKey, padding: nc.constants.RSA_NO_PADDING }, c));
+  };
+
+  it('gives what the WASM operation gives, for valid and malformed ciphertexts alike', () => {
+    const { em, msg } = block(48);
+    calls = 0;
+    expect(toHex(decryptPkcs1v15Tls(priv, raw(em), 48, undefined, openssl))).toBe(toHex(msg));
+    expect(calls).toBe(1);
+    for (const [name, make] of malformed) {
+      const ct = make();
+      const a = decryptPkcs1v15Tls(priv, ct, 48, 0x0303, openssl);
+      const b = decryptPkcs1v15Tls(priv, ct, 48, 0x0303, openssl);
+      expect([name, a.length, toHex(a) === toHex(b)]).toEqual([name, 48, false]);
+    }
+  });
+
+  it('is not asked for ciphertexts out of range (their length and value against n are public)', () => {
+    calls = 0;
+    decryptPkcs1v15Tls(priv, new Uint8Array(K).fill(0xff), 48, undefined, openssl);
+    decryptPkcs1v15Tls(priv, new Uint8Array(K - 1), 48, undefined, openssl);
+    expect(calls).toBe(0);
+  });
+
+  it('an operation that throws or returns the wrong length gives random bytes, never an exception', () => {
+    const ct = raw(block(48).em);
+    for (const bad of [() => { throw new Error('boom'); }, () => new Uint8Array(K - 1), () => new Uint8Array(0)]) {
+      const a = decryptPkcs1v15Tls(priv, ct, 48, undefined, bad);
+      const b = decryptPkcs1v15Tls(priv, ct, 48, undefined, bad);
+      expect(a.length).toBe(48);
+      expect(toHex(a)).not.toBe(toHex(b));
+    }
   });
 });

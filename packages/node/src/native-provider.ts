@@ -415,6 +415,9 @@ export const nodeCryptoProvider: CryptoProvider = {
   ecdh: nativeEcdh,
   dh: nativeDh,
   signatures: nativeSignatures,
+  // RSADP only (no padding): node:crypto refuses PKCS#1 v1.5 decryption (CVE-2023-46809), and the core's
+  // countermeasure checks the padding without branching anyway (RFC 5246 §7.4.7.1).
+  rsaDecryptRaw: (k, c) => u8(nodeCrypto.privateDecrypt({ key: privateKeyOf(k), padding: nodeCrypto.constants.RSA_NO_PADDING }, c)),
   aead: (algorithm, key) => new NativeAead(algorithm, key),
   cbc: (key) => new NativeCbc(key),
   hash: (algorithm) => new NativeHash(algorithm),

@@ -161,7 +161,7 @@ export function checkClientKeyExchange(hs: ServerHandshake, m: RawHandshakeMessa
     case 'rsa': {
       const key = hs.choice!.credential.key;
       if (key.type !== 'rsa') throw new TlsError('INTERNAL_ERROR', 'internal_error', 'RSA key exchange without an RSA key');
-      return rsaServerPremaster(key.key, cke.encryptedPreMasterSecret, hs.clientVersion);
+      return rsaServerPremaster(key.key, cke.encryptedPreMasterSecret, hs.clientVersion, hs.cfg.provider, key.der);
     }
   }
 }

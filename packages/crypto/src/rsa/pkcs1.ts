@@ -102,18 +102,40 @@ function ctLessThan(x: Uint8Array, n: Uint8Array): number {
   return lt;
 }
 
+/** A raw RSA private-key operation done elsewhere (a crypto provider's rsaDecryptRaw): k bytes in and out. */
+export type RawPrivateOp = (c: Uint8Array) => Uint8Array;
+
+/**
+ * `rawOp` on c, which must be < n for it: `inRange` (length and range checks) depends only on the
+ * ciphertext and the public modulus, so branching on it reveals nothing. A failing or misbehaving
+ * operation gives a block that fails the padding checks, as an invalid ciphertext does.
+ */
+function otherOp(rawOp: RawPrivateOp, c: Uint8Array, k: number, inRange: number): Uint8Array {
+  let em: Uint8Array | undefined;
+  if (inRange === 1) {
+    try {
+      em = rawOp(c);
+    } catch {
+      em = undefined;
+    }
+  }
+  if (em !== undefined && em.length === k) return em;
+  em?.fill(0);
+  return new Uint8Array(k);
+}
+
 /**
  * Decrypts and checks the EME-PKCS1-v1_5 block without branching on secret data. Returns the decrypted
  * block, a 0/1 validity flag and the index of the first message byte (meaningful only when valid).
  */
-function decryptBlock(priv: RsaPrivateKey, ciphertext: Uint8Array): { em: Uint8Array; good: number; start: number } {
+function decryptBlock(priv: RsaPrivateKey, ciphertext: Uint8Array, rawOp?: RawPrivateOp): { em: Uint8Array; good: number; start: number } {
   const k = priv.byteLength;
   // A ciphertext of the wrong length is invalid (its length is public); decrypt a k-byte one anyway.
   const c = new Uint8Array(k);
   const lenOk = isEq(ciphertext.length, k);
   c.set(ciphertext.subarray(0, k));
   let good = lenOk & ctLessThan(c, priv.publicKey.n);
-  const em = priv.privateOp(c);
+  const em = rawOp ? otherOp(rawOp, c, k, good) : priv.privateOp(c);
   good &= isZero(em[0]!) & isEq(em[1]!, 2);
   // First zero byte after the padding string: sep stays 0 until found (a real separator is at >= 2).
   let found = 0;
@@ -149,17 +171,18 @@ export function decryptPkcs1v15(priv: RsaPrivateKey, ciphertext: Uint8Array): Ui
  *
  * With `clientVersion` (ClientHello.client_version, e.g. 0x0303), the first two bytes of a valid
  * result are replaced by it, as §7.4.7.1 recommends: a version rollback then also yields a wrong
- * premaster instead of a distinguishable error.
+ * premaster instead of a distinguishable error. With `rawOp` the RSA operation itself is done there
+ * (a crypto provider's, e.g. OpenSSL's with its blinding); every check on its result stays here.
  */
 export function decryptPkcs1v15Tls(
-  priv: RsaPrivateKey, ciphertext: Uint8Array, expectedLength = 48, clientVersion?: number,
+  priv: RsaPrivateKey, ciphertext: Uint8Array, expectedLength = 48, clientVersion?: number, rawOp?: RawPrivateOp,
 ): Uint8Array {
   const k = priv.byteLength;
   if (!Number.isInteger(expectedLength) || expectedLength < 0 || expectedLength > k - 11) {
     throw new RangeError('rsa: bad expected length'); // depends on the arguments only
   }
   const out = randomBytes(expectedLength);
-  const { em, good, start } = decryptBlock(priv, ciphertext);
+  const { em, good, start } = decryptBlock(priv, ciphertext, rawOp);
   const ok = good & isEq(start, k - expectedLength);
   const mask = -ok & 0xff;
   const from = k - expectedLength;

@@ -11,7 +11,7 @@
 // bytes without branching on the plaintext; a bad padding, a wrong length or a wrong version all give a
 // premaster the client does not know, so the handshake fails at the client's Finished exactly as any
 // other wrong key would: there is no error here, and no alert of its own.
-import { decryptPkcs1v15Tls, encryptPkcs1v15, RsaPublicKey, type RsaPrivateKey } from '@sanstls/crypto';
+import { decryptPkcs1v15Tls, encryptPkcs1v15, RsaPublicKey, type CryptoProvider, type PrivateKeyDer, type RsaPrivateKey } from '@sanstls/crypto';
 import { TlsError } from '../../errors.js';
 
 export const PREMASTER_LENGTH = 48;
@@ -42,6 +42,15 @@ export function rsaClientPremaster(
  * Server: the premaster from EncryptedPreMasterSecret, never failing. `clientVersion` is the version of
  * the ClientHello (not the negotiated one), as §7.4.7.1 requires: a rollback then yields a wrong key.
  */
-export function rsaServerPremaster(key: RsaPrivateKey, encrypted: Uint8Array, clientVersion: number): Uint8Array {
-  return decryptPkcs1v15Tls(key, encrypted, PREMASTER_LENGTH, clientVersion);
+export function rsaServerPremaster(
+  key: RsaPrivateKey,
+  encrypted: Uint8Array,
+  clientVersion: number,
+  provider: CryptoProvider,
+  der: PrivateKeyDer | undefined,
+): Uint8Array {
+  // A provider's raw RSA (e.g. OpenSSL's) does the modular exponentiation; the padding checks stay ours.
+  const raw = provider.rsaDecryptRaw;
+  const op = raw && der ? (c: Uint8Array) => raw.call(provider, der, c) : undefined;
+  return decryptPkcs1v15Tls(key, encrypted, PREMASTER_LENGTH, clientVersion, op);
 }
