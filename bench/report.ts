@@ -378,7 +378,7 @@ else {
   if (pk.length) {
     p(
       'Public-key operations of the handshake, operations per CPU second (sanstls: the WASM module\'s modexp, which',
-      'RSA key exchange uses with either provider and DHE with the WASM default):',
+      'RSA key exchange and DHE use with the WASM default):',
       '',
       '| operation | sanstls | node:crypto | × node:crypto |',
       '| --- | ---: | ---: | ---: |',
@@ -492,11 +492,12 @@ function ANALYSIS(): string[] {
 
   n('1. **What `crypto: \'native\'` covers.** The native provider (packages/node/src/native-provider.ts) gives the');
   n('   core node:crypto for the record ciphers, hashes, HMAC and the PRF, and now also ephemeral ECDH (X25519,');
-  n('   P-256, P-384), finite-field DHE and the handshake signatures (ECDSA, Ed25519, RSA PKCS#1 v1.5 and PSS).');
-  n('   Two pieces stay in sanstls\'s own code with either provider: RSA key exchange (the client\'s encryption of');
-  n('   the premaster secret and the server\'s constant-time PKCS#1 v1.5 decryption, the WASM module\'s `bn_modexp`;');
-  n('   Node refuses that decryption) and certificate chain verification in @sanstls/x509 (ECDSA and Ed25519 in');
-  n('   @noble/curves, RSA with BigInt arithmetic in x509\'s rsa.ts), which does not go through the provider.');
+  n('   P-256, P-384), finite-field DHE, the handshake signatures (ECDSA, Ed25519, RSA PKCS#1 v1.5 and PSS) and the');
+  n('   RSA key exchange server\'s private-key operation (raw RSA, `rsaDecryptRaw`: Node refuses PKCS#1 v1.5');
+  n('   decryption, so the padding checks of RFC 5246 §7.4.7.1 stay in the core, branch-free). Two pieces stay in');
+  n('   sanstls\'s own code with either provider: the RSA key exchange client\'s encryption of the premaster secret');
+  n('   (WASM) and certificate chain verification in @sanstls/x509 (ECDSA and Ed25519 in @noble/curves, RSA with');
+  n('   BigInt arithmetic in x509\'s rsa.ts), which does not go through the provider.');
   if (nativeServer && wasmServer) {
     const noble = areaPct(nativeServer, '@noble/curves');
     n(`   In this run's ECDSA server profiles, ECDHE key generation + shared secret + ServerKeyExchange signing take`);
@@ -554,7 +555,7 @@ function ANALYSIS(): string[] {
     n(`5. **RSA on the server.** With an RSA certificate the ServerKeyExchange signature (WASM \`mont_sqr\`/\`mont_mul\` under`);
     n(`   \`bn_modexp\`, CRT with blinding) takes ${f2(opMs(rsaServer, 'ServerKeyExchange signing'))} ms per handshake in the WASM server profile; with the native`);
     n(`   provider it goes to \`crypto.sign\`${nativePk === false ? ' once the provider\'s `signatures` reach the core (point 1)' : ''}. RSA key exchange moves the`);
-    n('   private-key operation from signing to decryption, which stays in WASM with either provider.');
+    n('   private-key operation from signing to decryption: WASM by default, OpenSSL\'s raw RSA with the native provider.');
     const dec = publicKeyOps().find((o) => o.what === 'RSA-2048 decrypt');
     if (dec && Number.isFinite(dec.sanstls / dec.node)) {
       n(`   The crypto benchmark of this run puts that decryption at ${f0(dec.sanstls)} per CPU second against node:crypto's ${f0(dec.node)}`);
