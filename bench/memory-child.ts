@@ -7,7 +7,7 @@
 import type { Duplex } from 'node:stream';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { makePki } from './lib/pki.js';
-import { connectClient, startServer, type Stack } from './lib/impls.js';
+import { connectClient, openUpTo, startServer, type Stack } from './lib/impls.js';
 import { sleep } from './lib/stats.js';
 
 const [dir, stack, role, countArg, portArg] = process.argv.slice(2) as [string, Stack, 'client' | 'server', string, string?];
@@ -59,19 +59,9 @@ if (role === 'client') {
   (await open()).destroy();
   const before = await reading();
   snapshot('before');
-  // A few handshakes in flight at a time: the server in the other process works meanwhile.
-  const openUpTo = (n: number) => {
-    let next = keep.length;
-    return Promise.all(Array.from({ length: 4 }, async () => {
-      while (next < n) {
-        next++;
-        keep.push(await open());
-      }
-    }));
-  };
-  await openUpTo(half);
+  await openUpTo(keep, half, open);
   const mid = await reading();
-  await openUpTo(count);
+  await openUpTo(keep, count, open);
   const after = await reading();
   snapshot('after');
   send({ before, mid, midConnections: half, after, connections: keep.length });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { heapGrowth, type HeapGroup } from './lib/heap-diff.js';
 import { makePki } from './lib/pki.js';
-import { connectClient, startServer, type Stack } from './lib/impls.js';
+import { connectClient, openUpTo, startServer, type Stack } from './lib/impls.js';
 import { quick, ROOT, spread, writeResult } from './lib/stats.js';
 
 const count = quick ? 200 : 1000;
@@ -56,20 +56,11 @@ async function serverSide(stack: Stack): Promise<Report> {
   c.send('baseline');
   await nextMessage(c);
   const held: Duplex[] = [];
-  const openUpTo = (n: number) => {
-    let next = held.length;
-    return Promise.all(Array.from({ length: 4 }, async () => {
-      while (next < n) {
-        next++;
-        held.push(await open());
-      }
-    }));
-  };
   const midDone = nextMessage(c);
-  await openUpTo(Math.floor(count / 2));
+  await openUpTo(held, Math.floor(count / 2), open);
   await midDone;
   const done = nextMessage<Report>(c);
-  await openUpTo(count);
+  await openUpTo(held, count, open);
   const r = await done;
   c.send('exit');
   await new Promise((res) => c.once('exit', res));

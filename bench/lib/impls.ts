@@ -223,3 +223,17 @@ export function connectClient(spec: ClientSpec): Promise<TlsClient> {
     });
   });
 }
+
+/**
+ * Opens connections with `open` until `held` has `n`, a few handshakes in flight at a time (so that a peer
+ * in another process works meanwhile).
+ */
+export async function openUpTo<T>(held: T[], n: number, open: () => Promise<T>, inFlight = 4): Promise<void> {
+  let next = held.length;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < n) {
+      next++;
+      held.push(await open());
+    }
+  }));
+}
