@@ -577,11 +577,11 @@ function ANALYSIS(): string[] {
   n('7. **Bulk transfer**: the native provider creates a `createCipheriv`/`createDecipheriv` per record (an EVP');
   n('   context set-up, `setAAD`, `final`, `getAuthTag`: about as much as the cipher\'s own `update` in the send');
   n('   profile) and every `update` allocates its output, which the GC then collects (~10 % of the transfer\'s');
-  n('   samples). Receiving, the decrypted Buffer is handed to the application as it is; sending, the record is');
-  n('   built in the core\'s output buffer, so the plaintext is copied in and the ciphertext copied back.');
-  n('   node:crypto cannot re-key a cipher object for a new nonce nor write into a given buffer, so the sending');
-  n('   side stays below the receiving one; in the adapter, `TLSSocket.#writeNow` hands the core 64 KiB slices');
-  n('   and `#flush` makes one transport write per slice.');
+  n('   samples). Receiving, the decrypted Buffer is handed to the application as it is; sending, the cipher');
+  n('   reads the plaintext where the application left it (`Aead.sealInto`) and its output is copied once into');
+  n('   the record buffer. node:crypto cannot re-key a cipher object for a new nonce nor write into a given');
+  n('   buffer, so that copy stays; in the adapter, `TLSSocket.#writeNow` hands the core 64 KiB slices and');
+  n('   `#flush` makes one transport write per slice.');
   n('8. **Memory per idle connection**: with WASM crypto each AEAD direction holds a context in the module\'s');
   n('   linear memory (the "external" column, which the native provider does not have). The V8 heap is broken');
   n('   down under "Where the V8 heap of an idle connection goes". An established, idle connection keeps no');

@@ -16,6 +16,12 @@ export interface Aead {
    */
   sealInPlace(buf: Uint8Array, offset: number, length: number, nonce: Uint8Array, aad?: Uint8Array): void;
   /**
+   * Encrypts `plaintext` (not modified) into dst[offset, offset + plaintext.length + tagLength) as
+   * ciphertext || tag. Optional, for a cipher that writes fresh output anyway (node:crypto's): the record
+   * layer then skips copying the plaintext into its buffer first.
+   */
+  sealInto?(dst: Uint8Array, offset: number, plaintext: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): void;
+  /**
    * Verifies and decrypts buf[offset, offset+length) = ciphertext || tag in place. Returns the plaintext
    * length, or -1 (buf untouched) when the tag does not verify.
    */

@@ -121,6 +121,13 @@ class NativeAead implements Aead {
     buf.set(tag, offset + length);
   }
 
+  sealInto(dst: Uint8Array, offset: number, plaintext: Uint8Array, nonce: Uint8Array, aad: Uint8Array = EMPTY): void {
+    checkRange(dst, offset, plaintext.length, TAG);
+    const { ct, tag } = this.#encrypt(nonce, plaintext, aad);
+    dst.set(ct, offset);
+    dst.set(tag, offset + plaintext.length);
+  }
+
   openInPlace(buf: Uint8Array, offset: number, length: number, nonce: Uint8Array, aad: Uint8Array = EMPTY): number {
     checkRange(buf, offset, length, 0);
     if (length < TAG) return -1;

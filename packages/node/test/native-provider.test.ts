@@ -39,6 +39,12 @@ describe('nodeCryptoProvider ≡ wasmProvider', () => {
           expect(Buffer.from(buf1).equals(Buffer.from(buf2))).toBe(true);
           expect(a.openInPlace(buf1, off, n + 16, nonce, aad)).toBe(n);
           expect(Buffer.from(buf1.subarray(off, off + n)).equals(Buffer.from(pt))).toBe(true);
+          // sealInto (the record writer's path for this provider): the same bytes, the plaintext untouched.
+          const buf3 = new Uint8Array(off + n + 16 + 3);
+          const ptCopy = pt.slice();
+          a.sealInto!(buf3, off, pt, nonce, aad);
+          expect(Buffer.from(buf3).equals(Buffer.from(buf2))).toBe(true);
+          expect(Buffer.from(pt).equals(Buffer.from(ptCopy))).toBe(true);
 
           // A flipped bit: both refuse, and the in-place buffer is left as it was.
           const bad = s1.slice();

@@ -55,8 +55,15 @@ export class RecordWriter {
       const n = Math.min(this.maxFragment, data.length - pos);
       const start = this.length;
       const body = start + RECORD_HEADER_LENGTH;
-      out.set(data.subarray(pos, pos + n), body + p.prefixLength);
-      const fragment = p.sealInPlace(out, body, n, type, this.version, this.sequence.next());
+      const plaintext = data.subarray(pos, pos + n);
+      let fragment: number;
+      if (p.sealInto) {
+        // The cipher reads the plaintext where it is (no copy into the output first).
+        fragment = p.sealInto(out, body, plaintext, type, this.version, this.sequence.next());
+      } else {
+        out.set(plaintext, body + p.prefixLength);
+        fragment = p.sealInPlace(out, body, n, type, this.version, this.sequence.next());
+      }
       out[start] = type;
       out[start + 1] = this.version >>> 8;
       out[start + 2] = this.version & 0xff;

@@ -228,6 +228,35 @@ describe('RecordWriter', () => {
     for (const t of [20, 21, 22] as const) expectTls(() => w.write(t, new Uint8Array(0)), 'INTERNAL_ERROR');
   });
 
+  it('an AEAD with sealInto writes the same records as through sealInPlace, its input untouched', () => {
+    for (const [name, make] of [
+      ['aes-128-gcm', (a: NodeAead) => aesGcmProtector(a, salt)],
+      ['chacha20-poly1305', (a: NodeAead) => chacha20Poly1305Protector(a, bytes(12, 6))],
+    ] as const) {
+      const k = name === 'aes-128-gcm' ? key : bytes(32, 7);
+      const plain = new NodeAead(name, k);
+      // sealInto over seal(): the writer hands it the plaintext where it lies.
+      const into = Object.assign(new NodeAead(name, k), {
+        sealInto(dst: Uint8Array, offset: number, pt: Uint8Array, nonce: Uint8Array, aad?: Uint8Array) {
+          dst.set(plain.seal(nonce, pt, aad), offset);
+        },
+      });
+      const data = bytes(16384 * 2 + 7, 4);
+      const before = data.slice();
+      const outs = [make(plain), make(into)].map((p) => {
+        const w = new RecordWriter();
+        w.changeCipher(p);
+        w.write(23, data);
+        w.write(22, bytes(40, 5));
+        return toHex(w.takeOutgoing());
+      });
+      expect(make(into).sealInto).toBeTypeOf('function');
+      expect(make(plain).sealInto).toBeUndefined();
+      expect(outs[1]).toBe(outs[0]);
+      expect(data).toEqual(before);
+    }
+  });
+
   it('ChaCha20-Poly1305 records carry no explicit nonce (RFC 7905): header + n + 16', () => {
     const l = new RecordLayer();
     l.writeChangeCipherSpec();

@@ -39,6 +39,7 @@ export class AeadProtector implements RecordProtector {
     this.nonce.set(this.fixedIv);
     this.prefixLength = mode === 'explicit' ? EXPLICIT_NONCE_LENGTH : 0;
     this.maxSuffixLength = aead.tagLength;
+    if (aead.sealInto) this.sealInto = this.sealIntoAead;
   }
 
   /** Builds the per-record nonce from the explicit part (RFC 5288) or the sequence number (RFC 7905). */
@@ -55,12 +56,26 @@ export class AeadProtector implements RecordProtector {
   }
 
   sealInPlace(buf: Uint8Array, offset: number, length: number, type: number, version: number, seq: Uint8Array): number {
-    if (this.mode === 'explicit') buf.set(seq, offset);
-    const nonce = this.buildNonce(seq);
-    // RFC 5246 §6.2.3.3: additional_data = seq_num + type + version + length (of the plaintext).
-    writePseudoHeader(this.aad, seq, type, version, length);
+    const nonce = this.prepare(buf, offset, length, type, version, seq);
     this.aead.sealInPlace(buf, offset + this.prefixLength, length, nonce, this.aad);
     return this.prefixLength + length + this.aead.tagLength;
+  }
+
+  /** Defined only over an Aead with sealInto (see the constructor). */
+  readonly sealInto?: (buf: Uint8Array, offset: number, plaintext: Uint8Array, type: number, version: number, seq: Uint8Array) => number;
+
+  private sealIntoAead(buf: Uint8Array, offset: number, plaintext: Uint8Array, type: number, version: number, seq: Uint8Array): number {
+    const nonce = this.prepare(buf, offset, plaintext.length, type, version, seq);
+    this.aead.sealInto!(buf, offset + this.prefixLength, plaintext, nonce, this.aad);
+    return this.prefixLength + plaintext.length + this.aead.tagLength;
+  }
+
+  /** The explicit nonce (RFC 5288) in front of the fragment, this record's nonce and additional data. */
+  private prepare(buf: Uint8Array, offset: number, length: number, type: number, version: number, seq: Uint8Array): Uint8Array {
+    if (this.mode === 'explicit') buf.set(seq, offset);
+    // RFC 5246 §6.2.3.3: additional_data = seq_num + type + version + length (of the plaintext).
+    writePseudoHeader(this.aad, seq, type, version, length);
+    return this.buildNonce(seq);
   }
 
   unprotect(fragment: Uint8Array, type: number, version: number, seq: Uint8Array): Uint8Array {

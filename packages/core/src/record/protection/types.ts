@@ -21,6 +21,12 @@ export interface RecordProtector {
   sealInPlace(buf: Uint8Array, offset: number, length: number, type: number, version: number, seq: Uint8Array): number;
 
   /**
+   * As sealInPlace with the plaintext read from `plaintext` instead of buf. Optional: only where the
+   * cipher reads and writes different buffers anyway (Aead.sealInto); the writer copies otherwise.
+   */
+  sealInto?(buf: Uint8Array, offset: number, plaintext: Uint8Array, type: number, version: number, seq: Uint8Array): number;
+
+  /**
    * Verifies and decrypts one fragment. Returns a plaintext the caller owns (never aliasing `fragment`,
    * which is not modified). Every failure throws the same BAD_RECORD_MAC error.
    */
